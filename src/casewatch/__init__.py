@@ -1,0 +1,3 @@
+"""casewatch: accountable continuous screening and investigation."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,38 @@
+"""The ``casewatch`` command line. One module per command group; all registered here."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from casewatch.cli import db as db_cmds
+from casewatch.cli.common import err_console
+from casewatch.errors import CasewatchError
+
+app = typer.Typer(
+    name="casewatch",
+    help="Accountable continuous screening and investigation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+db_cmds.register(app)
+
+
+def main() -> None:
+    """Entry point: user errors become one clear line on stderr, never a traceback."""
+    try:
+        app()  # click handles usage errors itself (exit 2 with a usage line)
+    except CasewatchError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        err_console.print(f"[bold red]error:[/] database: {reason}", highlight=False)
+        sys.exit(2)
+    except SQLAlchemyError as exc:
+        err_console.print(f"[bold red]error:[/] database: {exc}", highlight=False)
+        sys.exit(2)

@@ -1,0 +1,58 @@
+"""What every CLI command shares: consoles, the database, progress bars, the acting user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from sqlalchemy import Engine
+
+from casewatch.db.engine import check_connection, is_initialised, make_engine
+from casewatch.errors import CasewatchError
+from casewatch.settings import get_settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def open_engine(url: str | None = None, *, require_schema: bool = True) -> Engine:
+    """The configured database, checked: reachable and (unless told otherwise) initialised."""
+    engine = make_engine(url)
+    check_connection(engine)
+    if require_schema and not is_initialised(engine):
+        raise CasewatchError(
+            f"database {engine.url.render_as_string(hide_password=True)} has no casewatch "
+            "schema yet: run 'casewatch init' (or 'casewatch db upgrade')"
+        )
+    return engine
+
+
+def acting_user(as_user: str | None) -> str:
+    """The local user the CLI acts as: --as, else CASEWATCH_USER, else 'admin'."""
+    return as_user or get_settings().user or "admin"
+
+
+@contextmanager
+def progress(transient: bool = False) -> Iterator[Progress]:
+    """A rich progress bar for long operations (goes to stderr, so stdout stays clean)."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=transient,
+    ) as bar:
+        yield bar
