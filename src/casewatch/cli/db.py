@@ -35,7 +35,7 @@ def init() -> None:
 
 @db_app.command("upgrade")
 def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision")] = "head",
+    revision: Annotated[str, typer.Argument(help="Target revision")] = "heads",
 ) -> None:
     """Apply database migrations up to REVISION (default: the latest)."""
     engine = open_engine(require_schema=False)

@@ -20,7 +20,7 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the database schema up to ``revision`` (idempotent)."""
     check_connection(engine)
     command.upgrade(alembic_config(engine), revision)
