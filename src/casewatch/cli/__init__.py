@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import Annotated
 
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -10,6 +12,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from casewatch.cli import db as db_cmds
 from casewatch.cli.common import err_console
 from casewatch.errors import CasewatchError
+from casewatch.settings import get_settings
 
 app = typer.Typer(
     name="casewatch",
@@ -18,6 +21,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+
+@app.callback()
+def _root(
+    as_user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Act as this casewatch user (default: $CASEWATCH_USER, else 'admin'). "
+            "Every action is audited under this name.",
+        ),
+    ] = None,
+) -> None:
+    """Accountable continuous screening and investigation."""
+    if as_user:
+        os.environ["CASEWATCH_USER"] = as_user
+        get_settings.cache_clear()
+
 
 db_cmds.register(app)
 

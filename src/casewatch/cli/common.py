@@ -37,8 +37,8 @@ def open_engine(url: str | None = None, *, require_schema: bool = True) -> Engin
     return engine
 
 
-def acting_user(as_user: str | None) -> str:
-    """The local user the CLI acts as: --as, else CASEWATCH_USER, else 'admin'."""
+def acting_user(as_user: str | None = None) -> str:
+    """The local user the CLI acts as: the root ``--as`` option, else CASEWATCH_USER, else 'admin'."""
     return as_user or get_settings().user or "admin"
 
 
