@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from casewatch.cli import alerts as alerts_cmds
+from casewatch.cli import audit as audit_cmds
+from casewatch.cli import cases as cases_cmds
 from casewatch.cli import db as db_cmds
+from casewatch.cli import generate as generate_cmds
+from casewatch.cli import ingest as ingest_cmds
+from casewatch.cli import match as match_cmds
+from casewatch.cli import oversight as oversight_cmds
+from casewatch.cli import users as users_cmds
 from casewatch.cli.common import err_console
 from casewatch.errors import CasewatchError
 from casewatch.settings import get_settings
@@ -42,6 +50,14 @@ def _root(
 
 
 db_cmds.register(app)
+generate_cmds.register(app)
+ingest_cmds.register(app)
+cases_cmds.register(app)
+alerts_cmds.register(app)
+users_cmds.register(app)
+audit_cmds.register(app)
+oversight_cmds.register(app)
+match_cmds.register(app)
 
 
 def main() -> None:

@@ -16,8 +16,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from casewatch.db.engine import check_connection, is_initialised, make_engine
+from casewatch.db.models import User
 from casewatch.errors import CasewatchError
 from casewatch.settings import get_settings
 
@@ -40,6 +42,16 @@ def open_engine(url: str | None = None, *, require_schema: bool = True) -> Engin
 def acting_user(as_user: str | None = None) -> str:
     """The local user the CLI acts as: the root ``--as`` option, else CASEWATCH_USER, else 'admin'."""
     return as_user or get_settings().user or "admin"
+
+
+def current_user(session: Session) -> User:
+    """The casewatch user the CLI acts as (see :func:`acting_user`), looked up in the database."""
+    from casewatch.auth.users import get_user
+
+    user = get_user(session, acting_user())
+    if not user.active:
+        raise CasewatchError(f"user {user.name!r} is deactivated: ask an admin to reactivate them")
+    return user
 
 
 @contextmanager

@@ -27,6 +27,11 @@ def init() -> None:
     settings.inbox_dir.mkdir(parents=True, exist_ok=True)
     engine = open_engine(require_schema=False)
     upgrade(engine)
+    from casewatch.auth.users import ensure_admin
+    from casewatch.db.engine import transaction
+
+    with transaction(engine) as session:
+        ensure_admin(session)  # bootstrap: the first admin, who adds everyone else
     console.print(
         f"casewatch initialised: home {settings.home}, database "
         f"{engine.url.render_as_string(hide_password=True)}"

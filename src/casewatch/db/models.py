@@ -335,3 +335,51 @@ class AuditCheckpoint(Base):
     at: Mapped[datetime]
     key_id: Mapped[str] = mapped_column(String(64))
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# --- monitoring (issue 4: ingest, record index, inbox files) ----------------------------
+
+
+class RecordKey(Base):
+    """The record-side index for retro-screening: blocking-key hash -> record id.
+
+    Filled at ingest from ``casewatch.matching.index.blocking_keys`` of each new
+    record; a new watch looks its own keys up here (rarest first) instead of
+    scanning every stored record. ``key`` is a signed 64-bit hash of the key text.
+    """
+
+    __tablename__ = "record_keys"
+    __table_args__ = {"sqlite_with_rowid": False}
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    record_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
+class IngestFile(Base):
+    """One input file (or file set) claimed by an ingest, by source and content hash.
+
+    The unique (source, file_hash) makes the claim: a second worker sees the
+    claim and skips the file; a finished file (status ``done``) is never read
+    again; a claim whose worker died is taken over and resumed from its batch's
+    committed row count.
+    """
+
+    __tablename__ = "ingest_files"
+    __table_args__ = (UniqueConstraint("source", "file_hash", name="uq_ingest_files_hash"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source: Mapped[str] = mapped_column(String(100))
+    file_hash: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running, done
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_batches.id"))
+    worker: Mapped[str] = mapped_column(String(200))
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
+# --- access and accountability (issue 5; migration 0004_access) ---------------------------
+
+# The oversight report and ``audit show`` filter the log by time and actor, and
+# renewals look a case's or watch's reviews up by object.
+Index("ix_audit_events_at", AuditEvent.at)
+Index("ix_audit_events_actor", AuditEvent.actor)
+Index("ix_reviews_object", Review.object_type, Review.object_id)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +31,8 @@ from casewatch.ftm.model import OUT_OF_SCOPE_PROPERTIES, REFUSED_SCHEMATA, model
 
 if TYPE_CHECKING:
     import httpx
+
+    from casewatch.sources.fetch import FetchPolicy
 
 #: The longest raw row text kept on a record or a rejection.
 RAW_MAX = 4000
@@ -148,9 +150,12 @@ class Connector(ABC):
     through the central out-of-scope filter, so no connector can bypass it.
     """
 
-    name: ClassVar[str]
-    description: ClassVar[str]
-    url: ClassVar[str | None] = None
+    #: The source name records carry (``ofac``, ``mapping:deeds``...).
+    name: str
+    #: One line for ``casewatch sources`` listings and the docs.
+    description: str
+    #: Where the source publishes (None when it has no public URL).
+    url: str | None = None
 
     def read(self, paths: Sequence[Path]) -> Iterator[Item]:
         """Stream the records (and rejections) in ``paths``, filtered for scope."""
@@ -161,12 +166,38 @@ class Connector(ABC):
     def iter_items(self, paths: Sequence[Path]) -> Iterator[Item]:
         """Stream raw mapped items from ``paths`` (before the scope filter)."""
 
-    def fetch(self, dest_dir: Path, *, client: httpx.Client | None = None) -> list[Path]:
-        """Download the source's current files into ``dest_dir``; returns their paths."""
-        raise CasewatchError(
-            f"source {self.name!r} publishes no public bulk file to fetch: "
-            "obtain the files yourself and pass them to 'casewatch ingest'"
-        )
+    #: Local file name -> public URL of the files :meth:`fetch` downloads.
+    downloads: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, downloads: Mapping[str, str] | None = None) -> None:
+        """``downloads`` overrides the class's URLs (tests point it at a local server)."""
+        self._downloads = dict(self.downloads if downloads is None else downloads)
+
+    def fetch(
+        self,
+        dest_dir: Path,
+        *,
+        client: httpx.Client | None = None,
+        policy: FetchPolicy | None = None,
+    ) -> list[Path]:
+        """Download the source's current files into ``dest_dir``; returns their paths.
+
+        Each file is fetched conditionally (ETag / Last-Modified kept beside
+        it), with retries and timeouts (see :mod:`casewatch.sources.fetch`).
+        Sources without a public bulk URL raise :class:`CasewatchError`.
+        """
+        from casewatch.sources.fetch import download
+
+        if not self._downloads:
+            raise CasewatchError(
+                f"source {self.name!r} publishes no public bulk file to fetch: "
+                "obtain the files yourself and pass them to 'casewatch ingest'"
+            )
+        paths = []
+        for local, url in self._downloads.items():
+            download(url, dest_dir / local, client=client, policy=policy)
+            paths.append(dest_dir / local)
+        return paths
 
     # -- helpers for subclasses -------------------------------------------------
 

@@ -172,3 +172,29 @@ def get_text(url: str, *, client: httpx.Client | None = None, policy: FetchPolic
         if own:
             http.close()
     raise CasewatchError(f"fetching {url}: no attempt made")  # pragma: no cover
+
+
+def download_linked(
+    index_url: str,
+    pattern: str,
+    dest_dir: Path,
+    *,
+    client: httpx.Client | None = None,
+    policy: FetchPolicy | None = None,
+) -> Path:
+    """Find the newest file matching ``pattern`` linked from an index page and fetch it.
+
+    Companies House publishes its bulk files under dated names
+    (``BasicCompanyDataAsOneFile-2026-11-01.zip``) listed on a download page;
+    the newest (highest sorting) name wins.
+    """
+    import re
+    from urllib.parse import urljoin
+
+    page = get_text(index_url, client=client, policy=policy)
+    names = sorted(set(re.findall(pattern, page)))
+    if not names:
+        raise CasewatchError(f"fetching {index_url}: no link matching {pattern!r} on the page")
+    dest = dest_dir / Path(names[-1]).name
+    download(urljoin(index_url, names[-1]), dest, client=client, policy=policy)
+    return dest

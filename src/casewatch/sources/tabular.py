@@ -113,16 +113,16 @@ def dict_rows(
         yield line, dict(zip(header, fields, strict=True)), raw
 
 
-def json_lines(fh: IO[str]) -> Iterator[tuple[int, Any | str, str]]:
-    """``(line number, decoded JSON or an error reason, raw line)`` for non-blank lines."""
+def json_lines(fh: IO[str]) -> Iterator[tuple[int, Any, str | None, str]]:
+    """``(line number, decoded JSON, error reason or None, raw line)`` for non-blank lines."""
     for number, line in enumerate(fh, start=1):
         raw = line.rstrip("\r\n")
         if not raw.strip():
             continue
         try:
-            yield number, orjson.loads(raw), raw
+            yield number, orjson.loads(raw), None, raw
         except orjson.JSONDecodeError as exc:
-            yield number, f"invalid JSON: {exc}", raw
+            yield number, None, f"invalid JSON: {exc}", raw
 
 
 class SideTable:

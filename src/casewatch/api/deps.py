@@ -1,0 +1,281 @@
+"""What every API request shares: the token, one transaction, and its audit event.
+
+Each route is an :class:`AuditedRoute`. Around the FastAPI handler it
+
+1. opens a :class:`RequestContext` (one database session, opened lazily);
+2. lets the handler run (the ``current_user`` dependency checks the bearer
+   token; service functions append their own audit events, e.g. ``case.view``);
+3. on success appends a generic ``api.<route>`` event if nothing in the
+   request did, then commits *before* the response is sent, so no result
+   leaves the server unless its audit record is stored ("strict mode");
+4. on failure rolls back and appends one event with outcome ``denied``
+   (401/403/404) or ``error`` (400/422/5xx) in a fresh transaction, unless a
+   service already committed its own denial for this request.
+
+Which audit events a request produced is tracked with a mapper listener and a
+context variable, so the routers never have to remember to log.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session, object_session
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from casewatch.audit.log import append
+from casewatch.auth import authenticate, require_case, require_role
+from casewatch.db.models import AuditEvent, User
+from casewatch.errors import CasewatchError, Denied, NotFound
+from casewatch.lifecycle import require_purpose
+
+log = logging.getLogger("casewatch.api")
+
+ANONYMOUS = "anonymous"
+#: Path parameters that name the object a request is about, most specific first.
+OBJECT_PARAMS = (
+    ("alert_id", "alert"),
+    ("watch_id", "watch"),
+    ("record_id", "record"),
+    ("entity_id", "entity"),
+    ("dataset", "dataset"),
+    ("case_id", "case"),
+)
+SEARCHERS = ("analyst", "supervisor", "admin")
+
+
+@dataclass
+class RequestContext:
+    """One request's database session, caller and audit bookkeeping."""
+
+    engine: Engine
+    action: str
+    session: Session | None = None
+    user: User | None = None
+    purpose: str | None = None
+    case_id: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    #: audit events appended in this request's own session (roll back with it)
+    own_events: int = 0
+    #: audit events committed in a separate transaction (denials survive rollback)
+    committed_events: int = 0
+
+    def db(self) -> Session:
+        """The request's session (one transaction, committed when the response is ready)."""
+        if self.session is None:
+            self.session = Session(self.engine, expire_on_commit=False)
+        return self.session
+
+    @property
+    def actor(self) -> str:
+        return self.user.name if self.user is not None else ANONYMOUS
+
+    def audit(self, **fields: Any) -> None:
+        """Append an audit event for this request in its transaction (actor, purpose filled in)."""
+        fields.setdefault("case_id", self.case_id)
+        fields.setdefault("purpose", self.purpose)
+        append(self.db(), actor=self.actor, **fields)
+
+
+_CURRENT: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "casewatch_api_request", default=None
+)
+
+
+@event.listens_for(AuditEvent, "after_insert")
+def _count_audit_event(_mapper: Any, _connection: Any, target: AuditEvent) -> None:
+    """Note each audit event written while a request runs: in its session or committed apart."""
+    ctx = _CURRENT.get()
+    if ctx is None:
+        return
+    if ctx.session is not None and object_session(target) is ctx.session:
+        ctx.own_events += 1
+    else:
+        ctx.committed_events += 1
+
+
+def status_of(exc: BaseException) -> int:
+    """The HTTP status an exception becomes (see the handlers in :mod:`casewatch.api.app`)."""
+    if isinstance(exc, HTTPException):
+        return exc.status_code
+    if isinstance(exc, RequestValidationError):
+        return 422
+    if isinstance(exc, NotFound):
+        return 404
+    if isinstance(exc, Denied):
+        return 403
+    if isinstance(exc, CasewatchError):
+        return 400
+    return 500
+
+
+def outcome_of(status: int) -> str:
+    if status < 400:
+        return "success"
+    return "denied" if status in (401, 403, 404) else "error"
+
+
+def _describe(ctx: RequestContext, request: Request) -> dict[str, Any]:
+    """The generic event's fields: object from the path, search terms from the query."""
+    path = dict(request.path_params)
+    object_type = object_id = None
+    for name, kind in OBJECT_PARAMS:
+        if name in path:
+            object_type, object_id = kind, path[name]
+            break
+    if ctx.case_id is None and str(path.get("case_id", "")).isdigit():
+        ctx.case_id = int(path["case_id"])
+    query = {k: v for k, v in request.query_params.multi_items() if k != "justification"}
+    params = {"method": request.method, "path": request.url.path, **ctx.params}
+    if query:
+        params["query"] = query
+    return {"object_type": object_type, "object_id": object_id, "params": params}
+
+
+def _finish(ctx: RequestContext, request: Request, status: int) -> None:
+    """Success: make sure the request left an event, then commit (before the response goes)."""
+    session = ctx.db()
+    try:
+        if ctx.own_events == 0:
+            ctx.audit(action=ctx.action, outcome=outcome_of(status), **_describe(ctx, request))
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _fail(ctx: RequestContext, request: Request, exc: BaseException) -> None:
+    """Failure: undo the request's work and log one denied/error event that survives it."""
+    status = status_of(exc)
+    if ctx.session is not None:
+        ctx.session.rollback()
+        ctx.session.close()
+    if ctx.committed_events:
+        return  # a service already logged its own denial, committed apart
+    fields = _describe(ctx, request)
+    fields["params"]["status"] = status
+    if status >= 500:
+        fields["params"]["error"] = type(exc).__name__
+    try:
+        with Session(ctx.engine, expire_on_commit=False) as own, own.begin():
+            append(own, actor=ctx.actor, action=ctx.action, case_id=ctx.case_id,
+                   purpose=ctx.purpose, outcome=outcome_of(status), **fields)
+    except Exception:  # never mask the original error; the log line names it
+        log.exception("could not append the audit event for a failed request")
+
+
+class AuditedRoute(APIRoute):
+    """A route whose every request runs in one transaction and leaves one audit event."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        action = self.name
+
+        async def audited(request: Request) -> Response:
+            ctx = RequestContext(engine=request.app.state.engine, action=action)
+            request.state.cw = ctx
+            token = _CURRENT.set(ctx)
+            try:
+                try:
+                    response = await handler(request)
+                except BaseException as exc:
+                    await run_in_threadpool(_fail, ctx, request, exc)
+                    raise
+                try:
+                    await run_in_threadpool(_finish, ctx, request, response.status_code)
+                except Exception as exc:
+                    await run_in_threadpool(_fail, ctx, request, exc)
+                    raise
+                return response
+            finally:
+                _CURRENT.reset(token)
+
+        return audited
+
+
+# -- dependencies --------------------------------------------------------------------------
+
+bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token from 'casewatch token issue NAME', sent as 'Authorization: Bearer cw_...'.",
+)
+
+
+def context(request: Request) -> RequestContext:
+    ctx: RequestContext = request.state.cw
+    return ctx
+
+
+def current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+) -> User:
+    """The caller, from the bearer token; 401 saying what to send otherwise."""
+    ctx = context(request)
+    if credentials is None:
+        raise HTTPException(
+            401,
+            "missing API token: send the header 'Authorization: Bearer <token>' "
+            "(issue one with 'casewatch token issue NAME')",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    user = authenticate(ctx.db(), credentials.credentials)
+    if user is None:
+        raise HTTPException(
+            401,
+            "API token is unknown, expired or revoked: issue a new one with "
+            "'casewatch token issue NAME'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    ctx.user = user
+    return user
+
+
+def caller(request: Request, user: Annotated[User, Depends(current_user)]) -> RequestContext:
+    """The request context of an authenticated caller (``ctx.user`` is set)."""
+    return context(request)
+
+
+Ctx = Annotated[RequestContext, Depends(caller)]
+
+
+def purpose(
+    request: Request,
+    ctx: Ctx,
+    case: Annotated[int | None, Query(
+        gt=0, description="Purpose: the id of the case this search is for.")] = None,
+    justification: Annotated[str | None, Query(
+        max_length=2000,
+        description="Purpose: why this search is needed (when it is not for a case).")] = None,
+) -> RequestContext:
+    """Searches and /match need a purpose: ``?case=ID`` (a case the caller may see) or a text.
+
+    400 when neither is given; 404 when the case is not the caller's to see.
+    """
+    assert ctx.user is not None
+    ctx.purpose = require_purpose(case, justification)
+    if case is not None:
+        ctx.case_id = case
+        require_case(ctx.db(), ctx.user, case, action=ctx.action, purpose=ctx.purpose)
+    return ctx
+
+
+PurposeCtx = Annotated[RequestContext, Depends(purpose)]
+
+
+def require(ctx: RequestContext, *roles: str) -> None:
+    """403 (logged) unless the caller has one of ``roles``."""
+    assert ctx.user is not None
+    require_role(ctx.user, *roles, action=ctx.action, session=ctx.db())

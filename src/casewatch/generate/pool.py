@@ -1,0 +1,126 @@
+"""The watched subjects a record stream is drawn from, indexed by what can be done with them.
+
+Subjects are kept as compact JSON bytes (a million take a few hundred MB, not
+gigabytes of dicts) and decoded on demand. Per variant kind the pool lists the
+subjects the kind can apply to, and it keeps 64-bit keys of every watched name
+so that "unwatched" records never reuse a watched name by accident.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+
+from casewatch.generate.names import COUNTRY_LOCALE, LOCALES
+
+Entity = dict[str, Any]
+NATIVE_COUNTRIES = {c for c, code in COUNTRY_LOCALE.items() if LOCALES[code].native}
+
+
+def name_key(name: str) -> int:
+    """A stable 64-bit key of a name, case-folded and with spaces collapsed."""
+    folded = " ".join(name.casefold().split())
+    return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest(), "big")
+
+
+def common_names() -> set[str]:
+    """The very common full names: the top given names × top family names of each locale."""
+    out = set()
+    for loc in LOCALES.values():
+        for given in loc.male.common(4) + loc.female.common(2):
+            for family in loc.family.common(4):
+                parts = (family, given) if loc.code == "zh" else (given, family)
+                out.add(f"{parts[0].latin} {parts[1].latin}")
+    return out
+
+
+COMMON_NAMES = sorted(common_names())
+
+
+def _is_latin(text: str) -> bool:
+    return all(ch < "\u0250" for ch in text)
+
+
+class SubjectPool:
+    """Watched subjects, addressable by position, with per-kind eligibility lists."""
+
+    def __init__(self) -> None:
+        self._raw: list[bytes] = []
+        self.eligible: dict[str, array[int]] = {}
+        self.schema_index: dict[str, array[int]] = {}
+        self.name_keys: set[int] = set()
+        #: common name (casefolded) -> birth years of watched people with that name
+        self.common_years: dict[str, set[int]] = {}
+        self._common = {n.casefold() for n in COMMON_NAMES}
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def get(self, index: int) -> Entity:
+        data: Entity = orjson.loads(self._raw[index])
+        return data
+
+    def _mark(self, kind: str, index: int) -> None:
+        self.eligible.setdefault(kind, array("I")).append(index)
+
+    def add(self, entity: Entity, raw: bytes | None = None) -> None:
+        """Add one subject (an FtM dict; ``raw`` is its JSON if already at hand)."""
+        index = len(self._raw)
+        self._raw.append(raw if raw is not None else orjson.dumps(entity))
+        schema: str = entity["schema"]
+        props: dict[str, list[str]] = entity.get("properties", {})
+        self.schema_index.setdefault(schema, array("I")).append(index)
+        names = props.get("name", []) + props.get("alias", [])
+        for name in names:
+            self.name_keys.add(name_key(name))
+        for kind in self._kinds(schema, props):
+            self._mark(kind, index)
+        if schema == "Person" and names and names[0].casefold() in self._common:
+            years = self.common_years.setdefault(names[0].casefold(), set())
+            for date in props.get("birthDate", []):
+                years.add(int(date[:4]))
+
+    @staticmethod
+    def _kinds(schema: str, props: dict[str, list[str]]) -> list[str]:
+        if schema == "CryptoWallet":
+            return ["identifier"] if props.get("publicKey") else []
+        aliases = props.get("alias", [])
+        name = (props.get("name") or [""])[0]
+        if not name:
+            return ["identifier"] if schema == "Vessel" and props.get("imoNumber") else []
+        kinds = ["exact", "typo", "joined_split"]
+        if aliases:
+            kinds.append("alias")
+        if " " in name:
+            kinds.append("reorder")
+        if schema == "Person":
+            kinds.append("initials")
+            if props.get("middleName"):
+                kinds.append("dropped_middle")
+            if props.get("passportNumber"):
+                kinds.append("identifier")
+            nat = (props.get("nationality") or [""])[0]
+            if nat in NATIVE_COUNTRIES or any(not _is_latin(a) for a in aliases):
+                kinds.append("transliteration")
+        elif schema == "Company":
+            kinds.append("legal_form")
+            if props.get("registrationNumber") or props.get("leiCode"):
+                kinds.append("identifier")
+            if any(not _is_latin(a) for a in aliases):
+                kinds.append("transliteration")
+        elif schema == "Vessel":
+            kinds.append("identifier")
+            if any(not _is_latin(a) for a in aliases):
+                kinds.append("transliteration")
+        return kinds
+
+    @classmethod
+    def from_entities(cls, entities: Iterable[Entity]) -> SubjectPool:
+        pool = cls()
+        for entity in entities:
+            pool.add(entity)
+        return pool

@@ -1,0 +1,147 @@
+"""The matcher's features. Each is a small function whose docstring is its explanation.
+
+A feature takes a :class:`Pair` (query and candidate, compiled) and returns a
+raw value in [0, 1]. ``score.py`` weighs them (``weights.json``) into a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from casewatch.matching.compiled import Compiled, schemata_compatible
+from casewatch.matching.features.names import FULL_EVIDENCE, NameMatch, best_name_match
+
+
+class Pair:
+    """A query and a candidate, with the name alignment computed once and shared."""
+
+    __slots__ = ("q", "c", "_names")
+
+    def __init__(self, q: Compiled, c: Compiled) -> None:
+        self.q = q
+        self.c = c
+        self._names: NameMatch | None = None
+
+    @property
+    def names(self) -> NameMatch:
+        if self._names is None:
+            self._names = best_name_match(self.q, self.c)
+        return self._names
+
+
+def name_similarity(p: Pair) -> float:
+    """The names are similar: best alias pair aligned token by token (typos, word order, initials, transliteration, joined words), rare tokens and family names weighing more, unmatched query tokens costing more."""
+    return p.names.score
+
+
+def identifier_match(p: Pair) -> float:
+    """The two entities share an identifier (registration, tax, IMO, LEI, passport or other number)."""
+    return 1.0 if p.q.ids and not p.q.ids.isdisjoint(p.c.ids) else 0.0
+
+
+def crypto_match(p: Pair) -> float:
+    """The two entities share a crypto-currency wallet address."""
+    return 1.0 if p.q.crypto and not p.q.crypto.isdisjoint(p.c.crypto) else 0.0
+
+
+def name_low_information(p: Pair) -> float:
+    """The name match rests on little evidence: only initials, short or very common tokens matched."""
+    names = p.names
+    if names.score <= 0.0:
+        return 0.0
+    return max(0.0, 1.0 - names.evidence / FULL_EVIDENCE)
+
+
+def _dates(p: Pair) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return p.q.dates, p.c.dates
+
+
+def dob_match(p: Pair) -> float:
+    """The birth dates agree (the same day, or the same year when one side gives only a year)."""
+    qd, cd = _dates(p)
+    for a in qd:
+        for b in cd:
+            if a.startswith(b) or b.startswith(a):
+                return 1.0
+    return 0.0
+
+
+def _swapped(a: str, b: str) -> bool:
+    return len(a) == len(b) == 10 and a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
+
+
+def dob_day_month_swapped(p: Pair) -> float:
+    """The birth dates agree once day and month are swapped (a common data-entry slip)."""
+    qd, cd = _dates(p)
+    if not qd or not cd or dob_match(p):
+        return 0.0
+    return 1.0 if any(_swapped(a, b) for a in qd for b in cd) else 0.0
+
+
+def dob_year_disjoint(p: Pair) -> float:
+    """Both entities have birth dates and no birth year is shared."""
+    qd, cd = _dates(p)
+    if not qd or not cd:
+        return 0.0
+    return 0.0 if {a[:4] for a in qd} & {b[:4] for b in cd} else 1.0
+
+
+def dob_day_disjoint(p: Pair) -> float:
+    """The birth years agree but the full birth dates differ (and are not a day/month swap)."""
+    qd, cd = _dates(p)
+    if not qd or not cd or dob_year_disjoint(p) or dob_match(p) or dob_day_month_swapped(p):
+        return 0.0
+    return 1.0
+
+
+def country_match(p: Pair) -> float:
+    """The entities are linked to a common country (nationality, jurisdiction, flag or address country)."""
+    qc, cc = p.q.countries, p.c.countries
+    return 1.0 if qc and not qc.isdisjoint(cc) else 0.0
+
+
+def country_mismatch(p: Pair) -> float:
+    """Both entities are linked to countries and none of them is shared."""
+    qc, cc = p.q.countries, p.c.countries
+    return 1.0 if qc and cc and qc.isdisjoint(cc) else 0.0
+
+
+def legal_form_mismatch(p: Pair) -> float:
+    """Both organisation names carry a legal form and the forms are incompatible (e.g. LLC vs JSC)."""
+    ql = {f for a in p.q.aliases for f in a.legal}
+    cl = {f for a in p.c.aliases for f in a.legal}
+    return 1.0 if ql and cl and ql.isdisjoint(cl) else 0.0
+
+
+def schema_mismatch(p: Pair) -> float:
+    """The entity types cannot describe the same thing (a person never matches a vessel or a company)."""
+    return 0.0 if schemata_compatible(p.q.schema, p.c.schema) else 1.0
+
+
+Feature = Callable[[Pair], float]
+
+#: Main features: the score starts from the best of these (weighted).
+MAIN: dict[str, Feature] = {
+    "name_similarity": name_similarity,
+    "identifier_match": identifier_match,
+    "crypto_match": crypto_match,
+}
+#: Adjustments: added to the main score (weights are signed).
+ADJUSTMENTS: dict[str, Feature] = {
+    "name_low_information": name_low_information,
+    "dob_match": dob_match,
+    "dob_day_month_swapped": dob_day_month_swapped,
+    "dob_year_disjoint": dob_year_disjoint,
+    "dob_day_disjoint": dob_day_disjoint,
+    "country_match": country_match,
+    "country_mismatch": country_mismatch,
+    "legal_form_mismatch": legal_form_mismatch,
+    "schema_mismatch": schema_mismatch,
+}
+FEATURES: dict[str, Feature] = {**MAIN, **ADJUSTMENTS}
+
+
+def explanation(name: str) -> str:
+    """The explanation text of a feature: its docstring, on one line."""
+    doc = FEATURES[name].__doc__ or name
+    return " ".join(doc.split())

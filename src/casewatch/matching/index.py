@@ -1,0 +1,266 @@
+"""The candidate index: from a query to a few dozen likely subjects out of a million.
+
+Keys are strings in one vocabulary, each with a postings array of subject
+slots (``array('i')``, 4 bytes a posting, always ascending because slots only
+grow):
+
+* name tokens, as normalised (``putin``);
+* typo-tolerant variants: a symmetric-delete dictionary over the token
+  vocabulary (every token of 5+ characters is filed under each of its
+  one-character deletions), so a query token reaches every vocabulary token
+  within one edit (insertion, deletion, substitution or transposition);
+* phonetic keys (``~`` + metaphone) and consonant skeletons (``%`` + skeleton,
+  for names transliterated from Arabic or Hebrew);
+* identifiers (``#`` + normalised number) and crypto addresses (``$`` + address).
+
+A query's keys are weighted by rarity (IDF, ``log(1 + N/df)``). Rare keys
+(at most ``RARE_DF`` postings) bring their subjects in; common keys ("mohammed",
+"trading") only add weight to subjects already found, through a binary search
+in their sorted postings, so they never flood the list. A query made only of
+common keys is driven by its rarest one. The best ``limit`` subjects by summed
+weight go on to the scorer, plus every subject sharing an identifier or address.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from array import array
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from followthemoney import EntityProxy
+from rigour.text.phonetics import metaphone
+
+from casewatch.matching.compiled import Compiled, compile_entity
+from casewatch.matching.normalize import skeleton
+
+#: Keys with more postings than this are "common": they rank but do not recruit.
+RARE_DF = 2000
+#: Subjects passed to the scorer per query (besides identifier/crypto hits).
+DEFAULT_CANDIDATES = 40
+MIN_DELETE_LEN = 5
+FUZZY_WEIGHT = 0.8
+PHONETIC_WEIGHT = 0.4
+SKELETON_WEIGHT = 0.4
+SPLIT_WEIGHT = 0.8
+ID_WEIGHT = 50.0
+
+
+def _deletes(token: str) -> Iterator[str]:
+    for i in range(len(token)):
+        yield token[:i] + token[i + 1 :]
+
+
+@lru_cache(maxsize=500_000)
+def token_keys(token: str) -> tuple[str, ...]:
+    """Index keys of one name token: itself, its phonetic key and consonant skeleton."""
+    keys = [token]
+    if len(token) >= 3 and not token.isdigit():
+        code = metaphone(token)
+        if code:
+            keys.append("~" + code)
+        skel = skeleton(token)
+        if len(skel) >= 2:
+            keys.append("%" + skel)
+    return tuple(keys)
+
+
+def compiled_keys(compiled: Compiled) -> set[str]:
+    """Every key under which a compiled subject is filed."""
+    keys: set[str] = set()
+    for alias in compiled.aliases:
+        for token in alias.tokens:
+            keys.update(token_keys(token))
+    keys.update("#" + i for i in compiled.ids)
+    keys.update("$" + c for c in compiled.crypto)
+    return keys
+
+
+def blocking_keys(entity: EntityProxy | Mapping[str, Any] | Compiled) -> set[str]:
+    """The keys the index files an entity under (name tokens, phonetic keys, ids, addresses).
+
+    Two entities that the matcher could find for each other share at least one
+    key, except through one-character typos, which the index reaches through
+    its symmetric-delete dictionary (not part of these keys).
+    """
+    compiled = entity if isinstance(entity, Compiled) else compile_entity(entity)
+    return compiled_keys(compiled)
+
+
+class CandidateIndex:
+    """Inverted index from keys to subject slots (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.postings: list[array[int]] = []
+        self.deletes: dict[str, int | list[int]] = {}
+        self.live = 0
+        self._local = threading.local()
+
+    # -- building -------------------------------------------------------------
+    def _key_id(self, key: str) -> int:
+        kid = self.vocab.get(key)
+        if kid is None:
+            kid = len(self.postings)
+            self.vocab[key] = kid
+            self.postings.append(array("i"))
+            if len(key) >= MIN_DELETE_LEN and key[0] not in "~%#$":
+                for variant in _deletes(key):
+                    found = self.deletes.get(variant)
+                    if found is None:
+                        self.deletes[variant] = kid
+                    elif isinstance(found, int):
+                        self.deletes[variant] = [found, kid]
+                    else:
+                        found.append(kid)
+        return kid
+
+    def add(self, slot: int, compiled: Compiled) -> None:
+        """File subject ``slot`` under its keys (slots must be added in ascending order)."""
+        for key in compiled_keys(compiled):
+            self.postings[self._key_id(key)].append(slot)
+        self.live += 1
+
+    def removed(self) -> None:
+        """Count one removal (postings keep the dead slot; the caller filters it)."""
+        self.live -= 1
+
+    # -- querying -------------------------------------------------------------
+    def _fuzzy(self, token: str) -> set[int]:
+        """Key ids of vocabulary tokens within one edit of ``token``."""
+        out: set[int] = set()
+        if len(token) < MIN_DELETE_LEN - 1:
+            return out
+        variants = [token]
+        if len(token) >= MIN_DELETE_LEN:
+            variants.extend(_deletes(token))
+        for variant in variants:
+            found = self.deletes.get(variant)
+            if found is not None:
+                out.update((found,) if isinstance(found, int) else found)
+            if variant is not token:
+                kid = self.vocab.get(variant)
+                if kid is not None:
+                    out.add(kid)
+        return out
+
+    def _splits(self, token: str) -> Iterator[int]:
+        """Key ids of the halves of a token that joins two words ("jscargument").
+
+        Both halves must be vocabulary words, or one a word of 4+ characters and
+        the other a short piece (a legal form such as "jsc", or an initial).
+        """
+        for i in range(1, len(token)):
+            head, tail = token[:i], token[i:]
+            left, right = self.vocab.get(head), self.vocab.get(tail)
+            if left is not None and right is not None:
+                yield left
+                yield right
+            elif left is not None and len(head) >= 4 and len(tail) <= 4:
+                yield left
+            elif right is not None and len(tail) >= 4 and len(head) <= 4:
+                yield right
+
+    def query_keys(self, compiled: Compiled) -> dict[int, float]:
+        """Key id → weight for a query (exact > fuzzy/split > phonetic)."""
+        weights: dict[int, float] = {}
+
+        def put(kid: int | None, weight: float) -> None:
+            if kid is not None and weight > weights.get(kid, 0.0):
+                weights[kid] = weight
+
+        for alias in compiled.aliases:
+            tokens = alias.tokens
+            for pos, token in enumerate(tokens):
+                keys = token_keys(token)
+                put(self.vocab.get(token), 1.0)
+                for key, weight in zip(keys[1:], (PHONETIC_WEIGHT, SKELETON_WEIGHT), strict=False):
+                    put(self.vocab.get(key), weight)
+                for kid in self._fuzzy(token):
+                    put(kid, FUZZY_WEIGHT)
+                if len(token) >= 6:
+                    for kid in self._splits(token):
+                        put(kid, SPLIT_WEIGHT)
+                if pos + 1 < len(tokens):
+                    put(self.vocab.get(token + tokens[pos + 1]), 1.0)
+            for form in alias.legal_forms:
+                if tokens:
+                    put(self.vocab.get(form + tokens[0]), 1.0)
+                    put(self.vocab.get(tokens[-1] + form), 1.0)
+        for ident in compiled.ids:
+            put(self.vocab.get("#" + ident), ID_WEIGHT)
+        for addr in compiled.crypto:
+            put(self.vocab.get("$" + addr), ID_WEIGHT)
+        return weights
+
+    def _buffers(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per-thread scratch arrays (scores by slot, dedupe marks), grown as needed."""
+        local = self._local
+        buf = getattr(local, "scores", None)
+        if buf is None or len(buf) < size:
+            size = max(size, 1024) * 5 // 4
+            local.scores = np.zeros(size, dtype=np.float32)
+            local.owner = np.zeros(size, dtype=np.int32)
+        return local.scores, local.owner
+
+    def candidates(self, compiled: Compiled, alive: np.ndarray, limit: int = DEFAULT_CANDIDATES) -> tuple[np.ndarray, np.ndarray]:
+        """Slots of the best ``limit`` live subjects for a query (plus identifier hits), best first."""
+        empty = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        keys = self.query_keys(compiled)
+        if not keys:
+            return empty
+        total = max(self.live, 1)
+        rare: list[tuple[np.ndarray, float]] = []
+        common: list[tuple[np.ndarray, float]] = []
+        for kid, weight in keys.items():
+            plist = self.postings[kid]
+            df = len(plist)
+            if df == 0:
+                continue
+            arr = np.frombuffer(plist, dtype=np.int32)
+            idf = weight * math.log(1.0 + total / df)
+            (rare if df <= RARE_DF or weight >= ID_WEIGHT else common).append((arr, idf))
+        if not rare and not common:
+            return empty
+        if not rare:  # only common keys: the rarest one drives
+            common.sort(key=lambda item: len(item[0]))
+            rare.append(common.pop(0))
+        scores, owner = self._buffers(len(alive))
+        for arr, weight in rare:
+            scores[arr] += weight
+        cat = np.concatenate([a for a, _ in rare]) if len(rare) > 1 else rare[0][0]
+        owner[cat] = np.arange(len(cat), dtype=np.int32)
+        slots = cat[owner[cat] == np.arange(len(cat), dtype=np.int32)]
+        values = scores[slots].astype(np.float64)
+        scores[slots] = 0.0
+        for arr, weight in common:
+            pos = np.searchsorted(arr, slots)
+            pos[pos >= len(arr)] = len(arr) - 1
+            values += weight * (arr[pos] == slots)
+        live = alive[slots].astype(bool)
+        slots, values = slots[live], values[live]
+        if len(slots) > limit:
+            top = np.argpartition(-values, limit - 1)[:limit]
+            extra = np.flatnonzero(values >= ID_WEIGHT)  # never drop an identifier or address hit
+            top = np.union1d(top, extra) if len(extra) else top
+            slots, values = slots[top], values[top]
+        order = np.argsort(-values, kind="stable")
+        return slots[order].astype(np.int32, copy=False), values[order].astype(np.float32)
+
+    def state(self) -> tuple[Any, ...]:
+        return (self.vocab, [p.tobytes() for p in self.postings], self.deletes, self.live)
+
+    @classmethod
+    def from_state(cls, state: tuple[Any, ...]) -> CandidateIndex:
+        index = cls()  # (the scratch buffers are per process and thread, never saved)
+        vocab, postings, index.deletes, index.live = state
+        index.vocab = vocab
+        index.postings = []
+        for raw in postings:
+            arr = array("i")
+            arr.frombytes(raw)
+            index.postings.append(arr)
+        return index

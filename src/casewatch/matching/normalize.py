@@ -1,0 +1,172 @@
+"""Name normalisation: from any script and spelling to comparable Latin tokens.
+
+One name becomes a :class:`NormName`: a tuple of lower-case ASCII tokens (the
+name's identity), the canonical legal forms found in it (``ltd``, ``llc``,
+``jsc``... kept apart: a legal form is evidence of kind, not of identity), and
+a flag telling whether the original was written in an abjad (Arabic, Hebrew),
+where transliteration drops most vowels and consonant skeletons compare better.
+
+Steps, in order: control characters and over-long input are cut; Unicode is
+NFKC-normalised and case-folded; legal forms are recognised with rigour's
+org-type table (about 1,900 aliases across jurisdictions, both in the original
+script and after transliteration) and mapped to one generic form; each
+remaining token is transliterated to ASCII (rigour for Cyrillic, Greek,
+Armenian, Georgian, Hangul; ICU/normality for Arabic, Persian, Chinese,
+Devanagari, Hebrew and the rest), with a per-token cache; titles and
+stopwords are dropped. Person-name order is irrelevant downstream (tokens are
+aligned as a set), initials survive as one-letter tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.names.org_types import extract_org_types, remove_org_types
+from rigour.text.translit import ascii_text
+
+#: Names longer than this are cut before normalisation (no real name is longer;
+#: bounding it bounds the work any input can cause).
+MAX_NAME_CHARS = 300
+#: At most this many tokens per name are kept.
+MAX_TOKENS = 12
+#: Tokens are cut to this many characters.
+MAX_TOKEN_CHARS = 40
+
+_CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_JOINERS = re.compile(r"[\u00ad\u200c\u200d]")  # soft hyphen, ZWNJ, ZWJ: inside a word
+_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4]")
+_SPLIT = re.compile(r"[\W_]+", re.UNICODE)
+_ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+#: Words that carry no identity in a name.
+STOPWORDS = frozenset(
+    "the and of for und et y e i и та та la le les das der die des du del della von zu a an".split()
+)
+#: Titles and honorifics dropped from names.
+TITLES = frozenset(
+    """mr mrs ms miss mister dr doctor prof professor sir dame lord lady sheikh shaikh sayyid
+    haji hajji hon rev reverend gen general col colonel capt captain maj major lt mme mlle
+    herr frau sr sra jr""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NormName:
+    """One alias, normalised: identity tokens, legal forms, and the abjad flag."""
+
+    tokens: tuple[str, ...]
+    legal: tuple[str, ...] = ()  # generic legal forms (ltd, limited, ooo -> llc)
+    abjad: bool = False
+    legal_forms: tuple[str, ...] = ()  # compare forms as written (ltd, ooo, jsc)
+
+
+def clean_text(text: str) -> str:
+    """Cut, strip control characters, NFKC-normalise and case-fold ``text``."""
+    text = text[:MAX_NAME_CHARS]
+    text = _JOINERS.sub("", _CONTROL.sub(" ", text))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _APOSTROPHES.sub("", text)
+
+
+@lru_cache(maxsize=200_000)
+def translit_token(token: str) -> tuple[str, ...]:
+    """ASCII tokens for one raw token (a Han or Hangul word may become several)."""
+    if token.isascii():
+        return (token,) if token.isalnum() else tuple(t for t in _SPLIT.split(token) if t)
+    latin = ascii_text(token).lower()
+    return tuple(t for t in _SPLIT.split(latin) if t)
+
+
+def _legal_forms(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Text with legal forms removed, and the (compare form, generic form) pairs found."""
+    found = extract_org_types(text, generic=True)
+    if not found:
+        return text, []
+    rest = remove_org_types(text, replacement=" ")
+    if not rest.strip():
+        return text, []  # the whole name is a legal-form word: keep it as the name
+    specific = extract_org_types(text, generic=False)
+    if len(specific) != len(found):
+        specific = found
+    return rest, [(s[1], g[1]) for s, g in zip(specific, found, strict=True)]
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for raw in _SPLIT.split(text):
+        if raw:
+            out.extend(translit_token(raw))
+    return out
+
+
+def normalize_name(name: str, org: bool = False) -> NormName | None:
+    """Normalise one name; ``org`` enables legal-form handling. None if nothing is left."""
+    if not isinstance(name, str):
+        return None
+    text = clean_text(name)
+    abjad = _ABJAD.search(text) is not None
+    legal: list[tuple[str, str]] = []
+    if org:
+        text, legal = _legal_forms(text)
+    tokens = _tokens(text)
+    if org and tokens:
+        ascii_form = " ".join(tokens)
+        rest, more = _legal_forms(ascii_form)
+        if more:
+            legal.extend(more)
+            tokens = rest.split()
+    words = [t for t in tokens if t not in STOPWORDS and t not in TITLES]
+    if not words:
+        words = tokens  # a name made only of stopwords is still a name
+    if not words:
+        return None
+    words = [w[:MAX_TOKEN_CHARS] for w in words[:MAX_TOKENS]]
+    generic = tuple(sorted({g.replace(" ", "") for _, g in legal}))
+    specific = tuple(sorted({s.replace(" ", "") for s, _ in legal}))
+    return NormName(tuple(words), generic, abjad, specific)
+
+
+def normalize_identifier(value: str) -> str:
+    """Upper-case alphanumerics only: ``"IMO 9.123.456"`` → ``"IMO9123456"``."""
+    if not isinstance(value, str):
+        return ""
+    return "".join(ch for ch in value[:200].upper() if ch.isalnum())
+
+
+def normalize_crypto(value: str) -> str:
+    """Crypto addresses compare exactly, but hex addresses are case-insensitive."""
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()[:200]
+    if value.lower().startswith("0x"):
+        return value.lower()
+    return value
+
+
+VOWELS = frozenset("aeiouyw")
+_DIGRAPHS = (("zh", "j"), ("kh", "k"), ("sh", "s"), ("th", "t"), ("ph", "f"), ("dh", "d"),
+             ("gh", "g"), ("q", "k"), ("ou", "u"))
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """Consonant skeleton: first letter, then consonants without repeats.
+
+    Abjads (Arabic, Hebrew) write few vowels, so their transliterations compare
+    better with Latin spellings once the vowels are gone: ``mohammed`` → ``mhmd``;
+    the Arabic محمد transliterates to ``mhmd`` too.
+    """
+    if not token:
+        return token
+    for a, b in _DIGRAPHS:
+        token = token.replace(a, b)
+    out = [token[0]]
+    for ch in token[1:]:
+        if ch in VOWELS:
+            continue
+        if ch != out[-1]:
+            out.append(ch)
+    return "".join(out)

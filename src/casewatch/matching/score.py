@@ -1,0 +1,94 @@
+"""Combine the features into one score in [0, 1], keeping each feature's contribution.
+
+    score = clamp(max_i(main_weight_i * main_i) + sum_j(adjust_weight_j * adjust_j), 0, 1)
+
+The main features (name similarity, shared identifier, shared crypto address)
+each can carry a match on its own; the adjustments (birth dates, countries,
+legal forms, schema compatibility, weak name evidence) move it up or down.
+Weights live in ``weights.json`` next to this file and are read at import;
+``benchmarks/calibrate`` fits them on labelled pairs and rewrites that file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casewatch.matching.compiled import Compiled
+from casewatch.matching.features import ADJUSTMENTS, FEATURES, MAIN, Pair
+
+WEIGHTS_PATH = Path(__file__).with_name("weights.json")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Feature weights and the default threshold."""
+
+    main: dict[str, float]
+    adjustments: dict[str, float]
+    threshold: float
+
+    @property
+    def max_bonus(self) -> float:
+        """The most the adjustments can add: used to skip hopeless candidates early."""
+        return sum(w for w in self.adjustments.values() if w > 0)
+
+
+def load_weights(path: Path = WEIGHTS_PATH) -> Weights:
+    """Read a weights file; every feature must be present, unknown names are refused."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    main = {k: float(v) for k, v in data["main"].items()}
+    adjust = {k: float(v) for k, v in data["adjustments"].items()}
+    if set(main) != set(MAIN) or set(adjust) != set(ADJUSTMENTS):
+        missing = (set(MAIN) | set(ADJUSTMENTS)) ^ (set(main) | set(adjust))
+        raise ValueError(f"{path}: feature names do not match the matcher: {sorted(missing)}")
+    return Weights(main, adjust, float(data["threshold"]))
+
+
+WEIGHTS = load_weights()
+DEFAULT_THRESHOLD: float = WEIGHTS.threshold
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A score and the signed contribution of each feature that moved it."""
+
+    score: float
+    features: dict[str, float] = field(default_factory=dict)
+
+
+ZERO = Scored(0.0, {})
+
+
+def feature_vector(query: Compiled, candidate: Compiled) -> dict[str, float]:
+    """Raw value of every feature (before weighting), for calibration and inspection."""
+    pair = Pair(query, candidate)
+    return {name: float(fn(pair)) for name, fn in FEATURES.items()}
+
+
+def score_pair(
+    query: Compiled, candidate: Compiled, weights: Weights = WEIGHTS, floor: float = 0.0
+) -> Scored:
+    """Score one pair. With ``floor`` > 0, pairs that cannot reach it return a zero score early."""
+    pair = Pair(query, candidate)
+    if FEATURES["schema_mismatch"](pair):
+        return Scored(0.0, {"schema_mismatch": weights.adjustments["schema_mismatch"]})
+    best_name, best_value = "", 0.0
+    for name, fn in MAIN.items():
+        value = weights.main[name] * fn(pair)
+        if value > best_value:
+            best_name, best_value = name, value
+    if floor > 0.0 and best_value + weights.max_bonus < floor:
+        return ZERO
+    contributions: dict[str, float] = {best_name: best_value} if best_name else {}
+    total = best_value
+    for name, fn in ADJUSTMENTS.items():
+        weight = weights.adjustments[name]
+        if weight == 0.0 or name == "schema_mismatch":
+            continue
+        value = fn(pair)
+        if value:
+            contributions[name] = weight * value
+            total += weight * value
+    return Scored(min(1.0, max(0.0, total)), contributions)

@@ -1,0 +1,85 @@
+"""Stream the repeated elements of a large XML file with bounded memory (lxml iterparse).
+
+Each wanted element is handed out once complete and cleared afterwards (with
+its already-processed preceding siblings), so a 1 GB list never sits in
+memory. External entities and network access are disabled. A file that stops
+being well-formed ends the stream with one error naming the line; the
+elements before it have already been yielded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from casewatch.errors import CasewatchError
+from casewatch.sources.base import RAW_MAX
+
+
+@dataclass(frozen=True)
+class XmlError:
+    """The XML stopped being well-formed at ``line``."""
+
+    line: int | None
+    reason: str
+
+
+def local(tag: Any) -> str:
+    """An element's tag without its namespace."""
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def iter_elements(path: Path, wanted: set[str]) -> Iterator[tuple[int, Any] | XmlError]:
+    """Yield ``(line, element)`` for each element whose local name is in ``wanted``."""
+    if not path.exists():
+        raise CasewatchError(f"{path}: file not found")
+    if path.is_dir():
+        raise CasewatchError(f"{path}: is a directory, expected a file")
+    context = etree.iterparse(
+        str(path), events=("end",), huge_tree=True, resolve_entities=False, no_network=True
+    )
+    try:
+        for _event, element in context:
+            if local(element.tag) not in wanted:
+                continue
+            yield element.sourceline or 0, element
+            element.clear(keep_tail=True)
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as exc:
+        yield XmlError(exc.lineno, f"XML is not well-formed: {exc.msg}; the rest of the file was not read")
+
+
+def raw_xml(element: Any) -> str:
+    """The element's XML text, truncated."""
+    text: str = etree.tostring(element, encoding="unicode")
+    return text[:RAW_MAX]
+
+
+def text(element: Any, name: str) -> str | None:
+    """The stripped text of the first child named ``name`` (any namespace), or None."""
+    for child in element:
+        if local(child.tag) == name:
+            value = (child.text or "").strip()
+            return value or None
+    return None
+
+
+def children(element: Any, name: str) -> list[Any]:
+    """The direct children of ``element`` named ``name`` (any namespace)."""
+    return [child for child in element if local(child.tag) == name]
+
+
+def values(element: Any, name: str) -> list[str]:
+    """Texts of ``<name><VALUE>..</VALUE></name>`` children (the UN list's value lists)."""
+    out = []
+    for child in children(element, name):
+        for sub in child:
+            if (sub.text or "").strip():
+                out.append(sub.text.strip())
+    return out
