@@ -36,7 +36,7 @@ def main() -> None:
                 session,
                 (
                     dict(actor=f"user{i % 17}", action="search", case_id=i % 100,
-                         purpose="case:%d" % (i % 100), params={"q": f"name {i}"})
+                         purpose=f"case:{i % 100}", params={"q": f"name {i}"})
                     for i in range(offset, min(args.events, offset + chunk))
                 ),
             )
@@ -46,8 +46,8 @@ def main() -> None:
         result = verify(session)
     verified = time.perf_counter() - started
     assert result.ok, result.problem
-    print(f"| backend | events | bulk append | verify | verify rate |")
-    print(f"|---|---|---|---|---|")
+    print("| backend | events | bulk append | verify | verify rate |")
+    print("|---|---|---|---|---|")
     print(
         f"| {engine.dialect.name} | {result.events:,} | {appended:.1f} s | {verified:.1f} s "
         f"| {result.events / verified:,.0f} events/s |"

@@ -5,6 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh dev
 export PATH="$PWD/.venv/bin:$PATH"
+# yente (test dependency only: its pins conflict with casewatch's) lives in its own venv;
+# tests/test_api_match.py validates /match JSON with its models through it.
+if [ ! -x .venv-yente/bin/python ] || ! .venv-yente/bin/python -c 'import yente' 2>/dev/null; then
+    echo "== installing yente into .venv-yente (test dependency)"
+    python3 -m venv .venv-yente
+    .venv-yente/bin/python -m pip install -q --disable-pip-version-check "yente>=4.2" 2>&1 | grep -v '^WARNING: Location' || true
+fi
 
 echo "== ruff"
 ruff check src tests benchmarks

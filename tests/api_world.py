@@ -35,7 +35,7 @@ BLUE_TITLE = "Operation Quillfeather"
 BLUE_BASIS = "Sanctions Act s.99 (blue mandate)"
 BLUE_SUBJECT = "Zebulon Marchetti-Okafor"
 BLUE_SUBJECT_ID = "blue-secret-subject"
-BLUE_SECRETS = (BLUE_TITLE, BLUE_BASIS, BLUE_SUBJECT, BLUE_SUBJECT_ID, "Marchetti")
+BLUE_SECRETS = (BLUE_TITLE, BLUE_BASIS, BLUE_SUBJECT, BLUE_SUBJECT_ID)
 
 
 @dataclass
@@ -49,14 +49,21 @@ class World:
     blue_alert: int = 0
     red_record: int = 0
     blue_record: int = 0
+    #: (case, watch, alert) ids of blue objects made later by a test
+    extra_blue: list[tuple[int, int, int]] = field(default_factory=list)
 
     def headers(self, who: str | None) -> dict[str, str]:
         return {} if who is None else {"Authorization": f"Bearer {self.tokens[who]}"}
 
     @property
     def blue_ids(self) -> dict[str, set[int]]:
-        return {"case_id": {self.blue_case}, "watch_id": {self.blue_watch},
-                "alert_id": {self.blue_alert}}
+        ids = {"case_id": {self.blue_case}, "watch_id": {self.blue_watch},
+               "alert_id": {self.blue_alert}}
+        for case, watch, alert_id in self.extra_blue:
+            ids["case_id"].add(case)
+            ids["watch_id"].add(watch)
+            ids["alert_id"].add(alert_id)
+        return ids
 
 
 def record(session: Any, entity_id: str, name: str, source: str = "ftm",

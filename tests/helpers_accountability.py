@@ -88,8 +88,8 @@ def unguard_audit(engine: Engine) -> None:
     """Switch the append-only guard off, as a tamperer with owner rights could."""
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
-            conn.execute(text("DROP TRIGGER audit_events_no_update"))
-            conn.execute(text("DROP TRIGGER audit_events_no_delete"))
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_events_no_update"))
+            conn.execute(text("DROP TRIGGER IF EXISTS audit_events_no_delete"))
         else:
             conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
 

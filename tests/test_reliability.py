@@ -34,9 +34,9 @@ from tests.monitor_support import (
 )
 
 WATCHES = 300
-RECORDS = 4000
-FILES = 16
-KILLS = 12
+RECORDS = 2500
+FILES = 10
+KILLS = 10
 
 
 def _worker(db_url: str, home: Path, inbox: Path, *extra: str) -> subprocess.Popen[bytes]:
@@ -124,7 +124,9 @@ def test_sigkill_many_times_loses_nothing_and_doubles_nothing(
         assert _state(ref) == (good, good, bad, 0)
         expected = alert_set(ref)
         assert len(expected) > 50
-        assert alert_set(engine) == expected
+        got = alert_set(engine)
+        assert {a[:2] for a in got} == {a[:2] for a in expected}
+        assert got == expected
     finally:
         ref.dispose()
         drop_database(ref_url)

@@ -62,6 +62,8 @@ class RequestContext:
     action: str
     session: Session | None = None
     user: User | None = None
+    #: the caller's name, kept apart from ``user`` (which a rollback expires)
+    actor: str = ANONYMOUS
     purpose: str | None = None
     case_id: int | None = None
     params: dict[str, Any] = field(default_factory=dict)
@@ -75,10 +77,6 @@ class RequestContext:
         if self.session is None:
             self.session = Session(self.engine, expire_on_commit=False)
         return self.session
-
-    @property
-    def actor(self) -> str:
-        return self.user.name if self.user is not None else ANONYMOUS
 
     def audit(self, **fields: Any) -> None:
         """Append an audit event for this request in its transaction (actor, purpose filled in)."""
@@ -239,7 +237,7 @@ def current_user(
             "'casewatch token issue NAME'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    ctx.user = user
+    ctx.user, ctx.actor = user, user.name
     return user
 
 

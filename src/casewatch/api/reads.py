@@ -103,8 +103,9 @@ def get_entity(session: Session, actor: User, entity_id: str,
 
 def sources_status(session: Session, actor: User) -> dict[str, Any]:
     """Each source: stored records and its latest ingest batch; queue depth; quarantine size."""
-    counts = dict(session.execute(
-        select(Record.source, func.count()).group_by(Record.source)).tuples())
+    counts: dict[str, int] = {
+        name: n for name, n in session.execute(
+            select(Record.source, func.count()).group_by(Record.source))}
     last = session.scalars(
         select(IngestBatch).where(IngestBatch.id.in_(
             select(func.max(IngestBatch.id)).group_by(IngestBatch.source))))

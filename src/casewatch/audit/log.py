@@ -64,7 +64,9 @@ def params_digest(params: dict[str, Any] | None) -> str | None:
     """The search terms and parameters used, as canonical JSON (SIS art. 12 asks for them)."""
     if params is None:
         return None
-    return orjson.dumps(params, option=orjson.OPT_SORT_KEYS, default=str).decode()
+    return orjson.dumps(
+        params, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str
+    ).decode()
 
 
 def _lock_chain(session: Session) -> None:

@@ -161,8 +161,9 @@ def _walk_chain(
     Reads raw driver rows (a server-side cursor on PostgreSQL) and builds each
     canonical encoding with its keys already in sorted order: about 3 µs per event.
     """
-    conn = session.connection().execution_options(stream_results=True, yield_per=BATCH)
-    rows = conn.exec_driver_sql(_SELECT)
+    rows = session.connection().exec_driver_sql(
+        _SELECT, execution_options={"stream_results": True, "yield_per": BATCH}
+    )
     prev, expected = GENESIS, 1
     sha256, dumps = hashlib.sha256, orjson.dumps
     for partition in rows.partitions(BATCH):

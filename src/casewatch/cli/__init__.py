@@ -17,6 +17,7 @@ from casewatch.cli import generate as generate_cmds
 from casewatch.cli import ingest as ingest_cmds
 from casewatch.cli import match as match_cmds
 from casewatch.cli import oversight as oversight_cmds
+from casewatch.cli import serve as serve_cmds
 from casewatch.cli import users as users_cmds
 from casewatch.cli.common import err_console
 from casewatch.errors import CasewatchError
@@ -58,6 +59,7 @@ users_cmds.register(app)
 audit_cmds.register(app)
 oversight_cmds.register(app)
 match_cmds.register(app)
+serve_cmds.register(app)
 
 
 def main() -> None:

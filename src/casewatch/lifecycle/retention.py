@@ -97,10 +97,10 @@ def _delete_with_dependants(
             _delete_with_dependants(session, table, child_ids, counts)
         else:
             result = session.execute(delete(table).where(column.in_(ids)))
-            counts[table.name] = counts.get(table.name, 0) + int(getattr(result, "rowcount", 0) or 0)
+            counts[str(table.name)] = counts.get(str(table.name), 0) + int(getattr(result, "rowcount", 0) or 0)
     session.execute(delete(target).where(target.c.id.in_(ids)))
     if target.name not in ("records", "alerts"):
-        counts[target.name] = counts.get(target.name, 0) + len(ids)
+        counts[str(target.name)] = counts.get(str(target.name), 0) + len(ids)
 
 
 def _purge_batch(

@@ -11,7 +11,9 @@ grow):
   within one edit (insertion, deletion, substitution or transposition);
 * phonetic keys (``~`` + metaphone) and consonant skeletons (``%`` + skeleton,
   for names transliterated from Arabic or Hebrew);
-* identifiers (``#`` + normalised number) and crypto addresses (``$`` + address).
+* identifiers (``#`` + normalised number) and crypto addresses (``$`` + address);
+* first letters (``^`` + letter) and generic legal forms (``&`` + form): always
+  common, they only rank ("N. Raze" prefers "Nivuta Raze" to "Boris Raze").
 
 A query's keys are weighted by rarity (IDF, ``log(1 + N/df)``). Rare keys
 (at most ``RARE_DF`` postings) bring their subjects in; common keys ("mohammed",
@@ -46,7 +48,14 @@ FUZZY_WEIGHT = 0.8
 PHONETIC_WEIGHT = 0.4
 SKELETON_WEIGHT = 0.4
 SPLIT_WEIGHT = 0.8
+LENGTH_NORM = 0.15
+INITIAL_WEIGHT = 0.5
+LEGAL_WEIGHT = 0.5
 ID_WEIGHT = 50.0
+#: Candidates tied with the last one admitted are admitted too, up to this many in all.
+MAX_CANDIDATES = 80
+#: Candidates whose index weight is below this share of the best one are not scored.
+MIN_SHARE = 0.3
 
 
 def _deletes(token: str) -> Iterator[str]:
@@ -74,6 +83,8 @@ def compiled_keys(compiled: Compiled) -> set[str]:
     for alias in compiled.aliases:
         for token in alias.tokens:
             keys.update(token_keys(token))
+        keys.update("^" + token[0] for token in alias.tokens)
+        keys.update("&" + form for form in alias.legal)
     keys.update("#" + i for i in compiled.ids)
     keys.update("$" + c for c in compiled.crypto)
     return keys
@@ -98,6 +109,7 @@ class CandidateIndex:
         self.postings: list[array[int]] = []
         self.deletes: dict[str, int | list[int]] = {}
         self.live = 0
+        self.lengths = array("B")  # tokens in each subject's shortest alias (length norm)
         self._local = threading.local()
 
     # -- building -------------------------------------------------------------
@@ -107,7 +119,7 @@ class CandidateIndex:
             kid = len(self.postings)
             self.vocab[key] = kid
             self.postings.append(array("i"))
-            if len(key) >= MIN_DELETE_LEN and key[0] not in "~%#$":
+            if len(key) >= MIN_DELETE_LEN and key[0] not in "~%#$^&":
                 for variant in _deletes(key):
                     found = self.deletes.get(variant)
                     if found is None:
@@ -122,6 +134,9 @@ class CandidateIndex:
         """File subject ``slot`` under its keys (slots must be added in ascending order)."""
         for key in compiled_keys(compiled):
             self.postings[self._key_id(key)].append(slot)
+        while len(self.lengths) < slot:
+            self.lengths.append(0)
+        self.lengths.append(min((len(a.tokens) for a in compiled.aliases), default=0) if compiled.aliases else 0)
         self.live += 1
 
     def removed(self) -> None:
@@ -186,6 +201,10 @@ class CandidateIndex:
                         put(kid, SPLIT_WEIGHT)
                 if pos + 1 < len(tokens):
                     put(self.vocab.get(token + tokens[pos + 1]), 1.0)
+                if len(token) == 1:
+                    put(self.vocab.get("^" + token), INITIAL_WEIGHT)
+            for form in alias.legal:
+                put(self.vocab.get("&" + form), LEGAL_WEIGHT)
             for form in alias.legal_forms:
                 if tokens:
                     put(self.vocab.get(form + tokens[0]), 1.0)
@@ -240,23 +259,38 @@ class CandidateIndex:
             pos = np.searchsorted(arr, slots)
             pos[pos >= len(arr)] = len(arr) - 1
             values += weight * (arr[pos] == slots)
+        # length normalisation: a subject with more tokens than the query explains less of it
+        query_len = min((len(a.tokens) for a in compiled.aliases), default=0)
+        lengths = np.frombuffer(self.lengths, dtype=np.uint8)[slots].astype(np.float64)
+        values /= 1.0 + LENGTH_NORM * np.maximum(lengths - query_len, 0.0)
         live = alive[slots].astype(bool)
         slots, values = slots[live], values[live]
         if len(slots) > limit:
             top = np.argpartition(-values, limit - 1)[:limit]
-            extra = np.flatnonzero(values >= ID_WEIGHT)  # never drop an identifier or address hit
-            top = np.union1d(top, extra) if len(extra) else top
+            cut = values[top].min()
+            # keep ties with the last admitted candidate, and every identifier or address hit
+            extra = np.flatnonzero((values >= cut) | (values >= ID_WEIGHT))
+            if len(extra) > len(top):
+                top = extra if len(extra) <= MAX_CANDIDATES else np.union1d(
+                    top, extra[np.argsort(-values[extra], kind="stable")[:MAX_CANDIDATES]]
+                )
             slots, values = slots[top], values[top]
         order = np.argsort(-values, kind="stable")
-        return slots[order].astype(np.int32, copy=False), values[order].astype(np.float32)
+        slots, values = slots[order], values[order]
+        if len(values) and values[0] < ID_WEIGHT:
+            keep = values >= MIN_SHARE * values[0]
+            slots, values = slots[keep], values[keep]
+        return slots.astype(np.int32, copy=False), values.astype(np.float32)
 
     def state(self) -> tuple[Any, ...]:
-        return (self.vocab, [p.tobytes() for p in self.postings], self.deletes, self.live)
+        return (self.vocab, [p.tobytes() for p in self.postings], self.deletes, self.live,
+                self.lengths.tobytes())
 
     @classmethod
     def from_state(cls, state: tuple[Any, ...]) -> CandidateIndex:
         index = cls()  # (the scratch buffers are per process and thread, never saved)
-        vocab, postings, index.deletes, index.live = state
+        vocab, postings, index.deletes, index.live, lengths = state
+        index.lengths.frombytes(lengths)
         index.vocab = vocab
         index.postings = []
         for raw in postings:

@@ -28,11 +28,11 @@ class Weights:
     main: dict[str, float]
     adjustments: dict[str, float]
     threshold: float
+    #: The most the adjustments can add: used to skip hopeless candidates early.
+    max_bonus: float = field(init=False)
 
-    @property
-    def max_bonus(self) -> float:
-        """The most the adjustments can add: used to skip hopeless candidates early."""
-        return sum(w for w in self.adjustments.values() if w > 0)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "max_bonus", sum(w for w in self.adjustments.values() if w > 0))
 
 
 def load_weights(path: Path = WEIGHTS_PATH) -> Weights:

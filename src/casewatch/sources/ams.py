@@ -44,7 +44,7 @@ from casewatch.ftm.model import make_entity
 from casewatch.sources.base import Connector, Item, register
 from casewatch.sources.fetch import fetched_at
 from casewatch.sources.helpers import add_prop, iso_date
-from casewatch.sources.tabular import SideTable, clean, dict_rows, open_text
+from casewatch.sources.tabular import BATCH, SideTable, clean, dict_rows, open_text
 
 TABLES = ("header", "billgen", "shipper", "consignee", "notifyparty", "cargodesc", "tariff")
 POUNDS_TO_KG = 0.45359237
@@ -183,7 +183,7 @@ class AmsConnector(Connector):
                     yield self.reject(path, line, "identifier is empty", raw)
                     continue
                 batch.append((ident, row))
-                if len(batch) >= 10_000:
+                if len(batch) >= BATCH:
                     side.add_many(table, batch)
                     batch.clear()
         side.add_many(table, batch)

@@ -92,7 +92,9 @@ def _refused(schema_name: str) -> str | None:
     return None
 
 
-def _check_property(path: str, schema_name: str, prop: str, spec: PropertySpec, names: set[str]) -> list[str]:
+def _check_property(
+    path: str, schema_name: str, prop: str, spec: PropertySpec, names: dict[str, str]
+) -> list[str]:
     schema = model.get(schema_name)
     assert schema is not None
     if prop in OUT_OF_SCOPE_PROPERTIES:
@@ -108,6 +110,9 @@ def _check_property(path: str, schema_name: str, prop: str, spec: PropertySpec, 
             return [f"{path}.entity: no entity {spec.entity!r} in this mapping (have: {', '.join(sorted(names))})"]
         if fprop.type.name != "entity":
             return [f"{path}.entity: property {prop!r} is not an entity reference"]
+        target = model.get(names[spec.entity])
+        if target is not None and fprop.range is not None and not target.is_a(fprop.range):
+            return [f"{path}.entity: {spec.entity!r} is a {target.name}, but {prop} must be a {fprop.range.name}"]
     elif fprop.type.name == "entity":
         return [f"{path}: property {prop!r} links to another entity: use 'entity: <name>'"]
     return []
@@ -116,7 +121,7 @@ def _check_property(path: str, schema_name: str, prop: str, spec: PropertySpec, 
 def check_semantics(spec: MappingSpec) -> list[str]:
     """Every schema/property problem of a structurally valid spec, with its key path."""
     errors: list[str] = []
-    names = set(spec.entities)
+    names = {name: ent.schema_ for name, ent in spec.entities.items()}
     for name, ent in spec.entities.items():
         path = f"entities.{name}"
         schema = model.get(ent.schema_)

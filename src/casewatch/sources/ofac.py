@@ -34,7 +34,7 @@ from casewatch.sources.base import Connector, Item, register
 from casewatch.sources.fetch import fetched_at
 from casewatch.sources.helpers import add_prop, org_schema
 from casewatch.sources.ofac_remarks import parse_remarks
-from casewatch.sources.tabular import SideTable, csv_rows, open_text
+from casewatch.sources.tabular import BATCH, SideTable, csv_rows, open_text
 
 BASE_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
 FILES = {"sdn.csv": "SDN.CSV", "alt.csv": "ALT.CSV", "add.csv": "ADD.CSV"}
@@ -113,7 +113,7 @@ class OfacConnector(Connector):
                     yield self.reject(path, line, f"ent_num {key!r} is not a number", raw)
                     continue
                 good.append((key, [cell(f) for f in fields]))
-                if len(good) >= 10_000:
+                if len(good) >= BATCH:
                     side.add_many(role, good)
                     good.clear()
         side.add_many(role, good)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import pickle
 import sqlite3
 import tempfile
 import zipfile
@@ -20,6 +21,9 @@ import orjson
 from casewatch.errors import CasewatchError
 
 csv.field_size_limit(1 << 24)
+
+#: Rows buffered before a write to a side table (keeps the buffer to a few MB).
+BATCH = 1_000
 
 
 @contextmanager
@@ -130,7 +134,9 @@ class SideTable:
 
     Used to join a source's secondary files (OFAC aliases and addresses, AMS
     parties and cargo) onto its primary file without assuming any order and
-    without holding the secondary files in memory. Values are stored as JSON.
+    without holding the secondary files in memory. Values are pickled (the file is
+    private to this process and deleted on close); pickle, unlike orjson, returns
+    exactly-sized buffers, which keeps a batch to its real size.
     """
 
     def __init__(self) -> None:
@@ -143,12 +149,12 @@ class SideTable:
         self._indexed = False
 
     def add_many(self, table: str, rows: Iterable[tuple[str, Any]]) -> None:
-        """Store ``(key, value)`` pairs under ``table`` (values must be JSON-serialisable)."""
+        """Store ``(key, value)`` pairs under ``table`` (plain lists, dicts and strings)."""
         batch: list[tuple[str, str, int, bytes]] = []
         for key, value in rows:
             self._seq += 1
-            batch.append((table, key, self._seq, orjson.dumps(value)))
-            if len(batch) >= 10_000:
+            batch.append((table, key, self._seq, pickle.dumps(value, protocol=5)))
+            if len(batch) >= BATCH:
                 self._db.executemany("INSERT INTO side VALUES (?, ?, ?, ?)", batch)
                 batch.clear()
         if batch:
@@ -163,7 +169,7 @@ class SideTable:
         cur = self._db.execute(
             "SELECT v FROM side WHERE tbl = ? AND k = ? ORDER BY seq", (table, key)
         )
-        return [orjson.loads(v) for (v,) in cur]
+        return [pickle.loads(v) for (v,) in cur]
 
     def keys(self, table: str) -> Iterator[str]:
         """The distinct keys of ``table`` in first-seen order."""

@@ -33,7 +33,7 @@ from casewatch.ftm.model import make_entity
 from casewatch.sources.base import Connector, Item, register
 from casewatch.sources.fetch import fetched_at
 from casewatch.sources.helpers import add_prop, iso_date, org_schema
-from casewatch.sources.tabular import SideTable, clean, csv_rows, open_text
+from casewatch.sources.tabular import BATCH, SideTable, clean, csv_rows, open_text
 
 URL = "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.csv"
 AUTHORITY = "UK Foreign, Commonwealth and Development Office (FCDO)"
@@ -138,7 +138,7 @@ class UkConnector(Connector):
                     yield self.reject(path, line, "Name 1 to Name 6 are all empty", raw)
                 else:
                     batch.append((uid, [line, raw, row]))
-                if len(batch) >= 5_000:
+                if len(batch) >= BATCH:
                     side.add_many("uk", batch)
                     batch.clear()
         if header is None:

@@ -57,7 +57,7 @@ def iter_elements(path: Path, wanted: set[str]) -> Iterator[tuple[int, Any] | Xm
 
 def raw_xml(element: Any) -> str:
     """The element's XML text, truncated."""
-    text: str = etree.tostring(element, encoding="unicode")
+    text: str = etree.tostring(element, encoding="unicode", with_tail=False)
     return text[:RAW_MAX]
 
 

@@ -76,9 +76,9 @@ def _with_legal(tokens: tuple[str, ...], legal: tuple[str, ...], other: frozense
 
 def _prepare(q: NormName, c: NormName) -> tuple[tuple[str, ...], tuple[str, ...]]:
     qt, ct = q.tokens, c.tokens
+    if len(qt) == len(ct) and not (q.legal_forms or c.legal_forms):
+        return qt, ct  # a join changes the token count, or attaches a legal form
     qs, cs = frozenset(qt), frozenset(ct)
-    if qs == cs:
-        return qt, ct
     qt2 = _with_legal(_merge_joined(qt, cs), q.legal_forms, cs)
     ct2 = _with_legal(_merge_joined(ct, frozenset(qt2)), c.legal_forms, frozenset(qt2))
     return qt2, ct2

@@ -1,0 +1,1 @@
+"""HTTP API benchmark: /match under uvicorn with concurrent clients (see __main__)."""
