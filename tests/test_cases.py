@@ -20,7 +20,7 @@ from casewatch.cases import (
 )
 from casewatch.cases.watches import is_active
 from casewatch.db.engine import transaction
-from casewatch.db.models import AuditEvent, Review, Watch, utcnow
+from casewatch.db.models import Alert, AuditEvent, Review, Watch, WebhookDelivery, utcnow
 from casewatch.errors import CasewatchError, Denied, NotFound
 from casewatch.lifecycle.purpose import end_of_day
 from casewatch.lifecycle.reviews import renew_watch
@@ -270,3 +270,28 @@ def test_cli_watch_import_bad_line_is_one_error_and_nothing_imported(people, cli
     assert "imported 4 watches" in good.stdout
     listed = cli("--as", "bob", "watch", "list", "--case", str(case_id), "--format", "jsonl")
     assert listed.code == 3 and f"case {case_id} not found" in listed.stderr
+
+
+def test_new_watches_are_retro_screened_against_stored_records(people, tmp_path):
+    """Adding or importing watches screens them against stored records at once (monitor)."""
+    from casewatch.monitor.ingest import ingest
+
+    records = tmp_path / "records.jsonl"
+    records.write_text(
+        '{"id": "s1", "schema": "Person", "properties": {"name": ["Abdul Rahman Khalil"]}}\n'
+        '{"id": "s2", "schema": "Company", "properties": {"name": ["Northwind Maritime Ltd"]}}\n'
+        '{"id": "s3", "schema": "Person", "properties": {"name": ["Maria Gonzalez"]}}\n'
+    )
+    assert ingest(people, "ftm", [records]) is not None
+    subjects = tmp_path / "subjects.jsonl"
+    subjects.write_text(
+        '{"id": "w2", "schema": "Company", "properties": {"name": ["Northwind Maritime Limited"]}}\n'
+    )
+    with transaction(people) as s:
+        case = new_case(s, webhook_url="http://127.0.0.1:9/hook")
+        watch = new_watch(s, case, "Abdul Rahman Khalil")
+        [alert] = s.scalars(select(Alert).where(Alert.watch_id == watch.id))
+        assert (alert.retro, alert.record_entity_id, alert.status) == (True, "s1", "new")
+        result = import_watches(s, user(s, "ana"), case.id, subjects)
+        assert result.retro_alerts == 1
+        assert s.scalar(select(func.count()).select_from(WebhookDelivery)) == 2

@@ -130,3 +130,51 @@ def test_side_table_join_keeps_memory_bounded(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert aliases == 5_000
     assert peak < 5_000_000, f"peak {peak / 1e6:.1f} MB"
+
+
+def test_unbalanced_quote_does_not_swallow_the_rest_of_the_file(tmp_path: Path) -> None:
+    """A field that opens a quote and never closes it costs one row, not the file."""
+    good = "0x8576acc5c05d6ce88f4e49bf65bdf0c62f91353c"
+    lines = ["address,currency,label", f"{good},ETH,first", f'{good},ETH,"never closed']
+    lines += [f"0x{i:040x},ETH,wallet {i}" for i in range(1, 101)]
+    path = tmp_path / "wallets.csv"
+    path.write_text("\n".join(lines) + "\n")
+    records, rejected = split(read_source("crypto", [path]))
+    assert len(records) == 101
+    assert [(r.row, r.reason.split(":")[0]) for r in rejected] == [(3, "unbalanced quote")]
+    assert records[-1].row == 103 and records[-1].entity.get("name") == ["wallet 100"]
+
+
+def test_stray_quote_in_a_quoted_file_is_quarantined_with_what_it_swallowed(tmp_path: Path) -> None:
+    """In a fully quoted file a stray quote joins the next line into one bad record: both
+    lines are quarantined together (the raw text keeps them), the rest goes in."""
+    lines = ['1,"PERSON ONE","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ',
+             '2,"BROKEN","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"never closed']
+    lines += [f'{i},"PERSON {i}","individual","SDGT",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- '
+              for i in range(3, 6)]
+    (tmp_path / "sdn.csv").write_text("\r\n".join(lines) + "\r\n")
+    records, rejected = split(read_source("ofac", [tmp_path]))
+    assert sorted(r.source_id for r in records if r.entity.schema.name == "Person") == ["1", "4", "5"]
+    assert len(rejected) == 1 and rejected[0].row == 2
+    assert rejected[0].raw is not None and "PERSON 3" in rejected[0].raw
+
+
+def test_xml_streaming_keeps_memory_bounded(tmp_path: Path) -> None:
+    """A 10 MB UN list is read element by element, each cleared after use."""
+    path = tmp_path / "un.xml"
+    comment = "c" * 2000
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<CONSOLIDATED_LIST><INDIVIDUALS>\n')
+        for i in range(5000):
+            fh.write(f"<INDIVIDUAL><DATAID>{i}</DATAID><FIRST_NAME>PERSON {i}</FIRST_NAME>"
+                     f"<UN_LIST_TYPE>DPRK</UN_LIST_TYPE><COMMENTS1>{comment}</COMMENTS1></INDIVIDUAL>\n")
+        fh.write("</INDIVIDUALS><ENTITIES/></CONSOLIDATED_LIST>\n")
+    assert path.stat().st_size > 10_000_000
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in read_source("un", [path]))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 10_000  # a Person and a Sanction each
+    assert peak < 5_000_000, f"peak {peak / 1e6:.1f} MB"

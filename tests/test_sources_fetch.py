@@ -147,3 +147,10 @@ def test_retries_exhausted(server: tuple[str, State], tmp_path: Path) -> None:
 def test_source_without_public_url() -> None:
     with pytest.raises(CasewatchError, match="publishes no public bulk file"):
         get_connector("ftm").fetch(Path("/nonexistent"))
+
+
+@pytest.mark.parametrize("name", ["ofac", "un", "eu", "uk", "companies-house", "psc", "patentsview"])
+def test_public_sources_have_real_urls(name: str) -> None:
+    connector = get_connector(name)
+    assert connector.url and connector.url.startswith("https://")
+    assert connector.downloads and all(u.startswith("https://") for u in connector.downloads.values())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import types
+import zipfile
+from pathlib import Path
 
 from casewatch.sources import get_connector, read_source
 from tests.sources_util import FIXTURES, by_id, rejected_rows, split
@@ -55,3 +57,11 @@ def test_read_streams() -> None:
     assert isinstance(items, types.GeneratorType)
     first = next(items)
     assert first.source == "ftm"
+
+
+def test_zipped_json_lines(tmp_path: Path) -> None:
+    archive = tmp_path / "entities.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(ENTITIES, "export/entities.jsonl")
+    records, rejected = split(read_source("ftm", [archive]))
+    assert {r.entity.id for r in records} == {"p-1", "c-1"} and len(rejected) == 5

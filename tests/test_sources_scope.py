@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from casewatch.ftm.model import OUT_OF_SCOPE_PROPERTIES, REFUSED_SCHEMATA, make_entity
-from casewatch.sources import Rejected, SourceRecord, get_connector, read_source
+from casewatch.sources import Rejected, SourceRecord, content_hash, get_connector, read_source
 from casewatch.sources.base import Item, apply_scope, registered_names
 from tests.sources_util import FIXTURES, split
 
@@ -59,6 +59,27 @@ def test_fixture_output_is_in_scope(name: str) -> None:
     records, _ = split(items)
     assert records, "each fixture maps at least one good row"
     _assert_in_scope(items)
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_provenance_and_idempotency(name: str) -> None:
+    """Every record carries full provenance; a source id always maps to one content."""
+    items = list(read_source(name, SOURCES[name]))
+    records, rejected = split(items)
+    assert rejected, "each fixture has malformed rows"
+    files = {str(p) for p in SOURCES[name]} | {str(f) for p in SOURCES[name] if p.is_dir() for f in p.iterdir()}
+    by_source_id: dict[str, str] = {}
+    for rec in records:
+        assert rec.source == get_connector(name).name
+        assert rec.source_id and rec.entity.id and rec.op in ("ADD", "MOD", "DEL")
+        assert rec.path in files and rec.row >= 1 and rec.raw
+        assert rec.fetched_at.tzinfo is not None
+        assert rec.content_hash == content_hash(rec.entity)
+        assert by_source_id.setdefault(rec.source_id, rec.content_hash) == rec.content_hash, rec.source_id
+    for rej in rejected:
+        assert rej.path in files and rej.reason and rej.source == get_connector(name).name
+    again = [(r.source_id, r.content_hash) for r in split(read_source(name, SOURCES[name]))[0]]
+    assert again == [(r.source_id, r.content_hash) for r in records]
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))

@@ -135,9 +135,11 @@ def _claim(engine: Engine, now: datetime, limit: int) -> list[_Claim]:
 
 
 def _payload(session: Session, claim: _Claim, timestamp: int) -> tuple[bytes, str | None]:
+    """The body to send and the case's current secret (None: webhook or alert gone)."""
     alert = session.get(Alert, claim.alert_id)
     case = session.get(Case, claim.case_id)
-    assert alert is not None and case is not None
+    if alert is None or case is None:
+        return b"", None
     body = orjson.dumps({
         "event": "alert.new",
         "delivery_id": claim.delivery_id,
@@ -204,7 +206,7 @@ def deliver_pending(engine: Engine, client: httpx.Client | None = None, *,
                 body, secret = _payload(session, claim, timestamp)
             error: str | None
             if secret is None:
-                ok, error, code = False, "the case's webhook was removed", None
+                ok, error, code = False, "the case's webhook (or the alert) was removed", None
                 claim = _Claim(claim.delivery_id, claim.alert_id, claim.case_id, claim.url,
                                max_attempts)
             else:

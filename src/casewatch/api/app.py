@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casewatch import __version__
-from casewatch.api.deps import status_of
+from casewatch.api.deps import WriteGate, status_of
 from casewatch.api.metrics import Metrics
 from casewatch.api.routers import alerts, cases, match, oversight, records, service
 from casewatch.api.screeners import ScreenerCache
@@ -82,6 +82,15 @@ def install_error_handlers(app: FastAPI) -> None:
                           "the audit log; the server log has the details")
 
 
+def _gate_path(engine: Engine, settings: Settings) -> str | None:
+    """SQLite: a lock file beside the database file, shared by every worker on it."""
+    if engine.dialect.name != "sqlite" or not engine.url.database:
+        return None
+    if engine.url.database == ":memory:":
+        return None
+    return f"{engine.url.database}.api-lock"
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The casewatch API over ``engine`` (default: the configured database)."""
     settings = settings or get_settings()
@@ -91,6 +100,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.screeners = ScreenerCache(settings.home)
     app.state.metrics = Metrics(engine)
+    app.state.write_gate = WriteGate(_gate_path(engine, settings))
     install_error_handlers(app)
     app.include_router(service.probes)
     app.include_router(service.router)

@@ -10,6 +10,7 @@ the parameters and the search terms of every query.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,7 +114,9 @@ def targets(ctx: RequestContext, cache: ScreenerCache, dataset: str) -> list[str
         if not number.isdigit() or int(number) <= 0:
             raise NotFound(f"dataset {dataset!r} not found: case datasets are named case-<id>")
         case_id = int(number)
-        require_case(session, ctx.user, case_id, action="match", purpose=ctx.purpose)
+        if case_id not in ctx.cases_seen:
+            require_case(session, ctx.user, case_id, action="match", purpose=ctx.purpose)
+            ctx.cases_seen.add(case_id)
         return [f"case:{case_id}"]
     if cache.has_source(session, dataset):
         return [f"source:{dataset}"]
@@ -209,6 +212,7 @@ def hits(session: Session, found: list[tuple[str, Match]], threshold: float,
     return results[:limit], len(results)
 
 
+@functools.cache
 def feature_docs() -> dict[str, dict[str, Any]]:
     """yente's ``matcher`` block: each feature's description and weight."""
     from casewatch.matching.features import explanation
@@ -248,4 +252,4 @@ def run_match(ctx: RequestContext, cache: ScreenerCache, dataset: str,
                     for n, e in entities.items()},
         "results": {n: [r["id"] for r in resp["results"]] for n, resp in responses.items()},
     })
-    return {"responses": responses, "matcher": feature_docs(), "limit": params.limit}
+    return {"responses": responses, "matcher": dict(feature_docs()), "limit": params.limit}

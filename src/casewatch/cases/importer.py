@@ -6,8 +6,9 @@ database is written to only for as long as the inserts take:
 1. read and validate every line (FtM entity, watchable schema, a name or an
    identifier; out-of-scope properties dropped) into a compact temporary file;
    the first bad line raises one error naming the file and line, before any write;
-2. insert the validated rows with SQLAlchemy Core ``executemany`` in batches,
-   inside the caller's single transaction, and append one audit event.
+2. insert the validated rows in batches inside the caller's single transaction
+   (SQLAlchemy Core ``executemany`` on SQLite, ``COPY`` on PostgreSQL), and
+   append one audit event.
 
 Subjects already actively watched in the case, and repeated ids in the file,
 are skipped and counted (the first occurrence wins).
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import Text, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from casewatch.audit.log import append
@@ -119,13 +120,13 @@ def _validate(path: Path, existing: set[str], spool: IO[bytes], progress: Progre
     return scan
 
 
-def _batches(spool: IO[bytes], fixed: dict[str, Any], size: int) -> Iterator[list[dict[str, Any]]]:
+def _batches(spool: IO[bytes], size: int) -> Iterator[list[dict[str, Any]]]:
     spool.seek(0)
     batch: list[dict[str, Any]] = []
     for line in spool:
         subject_id, schema, caption, entity = orjson.loads(line)
-        batch.append({**fixed, "subject_id": subject_id, "schema": schema,
-                      "caption": caption, "entity": entity})
+        batch.append({"subject_id": subject_id, "schema": schema, "caption": caption,
+                      "entity": orjson.dumps(entity).decode()})
         if len(batch) >= size:
             yield batch
             batch = []
@@ -135,14 +136,58 @@ def _batches(spool: IO[bytes], fixed: dict[str, Any], size: int) -> Iterator[lis
 
 def _insert(session: Session, spool: IO[bytes], fixed: dict[str, Any], total: int,
             progress: ProgressFn | None, batch_size: int) -> list[int]:
-    """Pass 2: executemany inserts in batches (one transaction: the caller's)."""
+    """Pass 2 on SQLite: executemany inserts in batches (one transaction: the caller's).
+
+    The values shared by every row are bound once; the entity goes in as JSON
+    text already encoded by orjson.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return _copy_postgres(session, spool, fixed, total, progress, batch_size)
     table = Watch.__table__
-    stmt = insert(table).returning(table.c.id)  # type: ignore[arg-type]
+    stmt = (
+        insert(table)  # type: ignore[arg-type]
+        .values(**fixed, entity=bindparam("entity", type_=Text()))
+        .returning(table.c.id)
+    )
     ids: list[int] = []
-    for batch in _batches(spool, fixed, batch_size):
+    for batch in _batches(spool, batch_size):
         ids.extend(session.scalars(stmt, batch))
         if progress:
             progress("insert", len(ids), total)
+    return ids
+
+
+COPY_COLUMNS = ("id", "case_id", "subject_id", "schema", "caption", "entity", "threshold",
+                "created_by", "created_at", "expires_at")
+
+
+def _copy_postgres(session: Session, spool: IO[bytes], fixed: dict[str, Any], total: int,
+                   progress: ProgressFn | None, batch_size: int) -> list[int]:
+    """Pass 2 on PostgreSQL: ids drawn from the table's sequence, rows sent with COPY.
+
+    COPY is several times faster than multi-row INSERT for bulk loads; it runs
+    on the session's own connection, so it is part of the caller's transaction.
+    """
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    shared = (fixed["case_id"], fixed["threshold"], fixed["created_by"], fixed["created_at"],
+              fixed["expires_at"])
+    ids: list[int] = []
+    with raw.cursor() as cur:
+        cur.execute("SELECT pg_get_serial_sequence('watches', 'id')")
+        sequence = cur.fetchone()[0]
+        for batch in _batches(spool, batch_size):
+            cur.execute("SELECT nextval(%s) FROM generate_series(1, %s)", (sequence, len(batch)))
+            new = [row[0] for row in cur.fetchall()]
+            with cur.copy(f"COPY watches ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+                for wid, row in zip(new, batch, strict=True):
+                    case_id, threshold, created_by, created_at, expires_at = shared
+                    copy.write_row((wid, case_id, row["subject_id"], row["schema"],
+                                    row["caption"], row["entity"], threshold, created_by,
+                                    created_at, expires_at))
+            ids.extend(new)
+            if progress:
+                progress("insert", len(ids), total)
     return ids
 
 

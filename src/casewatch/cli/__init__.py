@@ -13,6 +13,7 @@ from casewatch.cli import alerts as alerts_cmds
 from casewatch.cli import audit as audit_cmds
 from casewatch.cli import cases as cases_cmds
 from casewatch.cli import db as db_cmds
+from casewatch.cli import demo as demo_cmds
 from casewatch.cli import generate as generate_cmds
 from casewatch.cli import ingest as ingest_cmds
 from casewatch.cli import match as match_cmds
@@ -53,6 +54,7 @@ def _root(
 db_cmds.register(app)
 generate_cmds.register(app)
 ingest_cmds.register(app)
+demo_cmds.register(app)
 cases_cmds.register(app)
 alerts_cmds.register(app)
 users_cmds.register(app)

@@ -135,8 +135,7 @@ def company_name(rng: random.Random, family_names: list[str]) -> CompanyName:
     else:
         _, cities = JURISDICTIONS[jur]
         words = [rng.choice(cities), rng.choice(GENERIC), rng.choice(GENERIC)]
-    if words[-1] == words[-2 if len(words) > 1 else -1] and len(words) > 1:
-        words.pop()
+    words = list(dict.fromkeys(words))  # no repeated word ("Global Global")
     return CompanyName(words, form, jur)
 
 

@@ -41,25 +41,32 @@ def atomic_output(path: Path) -> Iterator[IO[bytes]]:
         raise
 
 
+_SCHEMA_PROPS: dict[str, frozenset[str]] = {
+    name: frozenset(schema.properties) for name, schema in model.schemata.items()
+}
+
+
 def _check(data: object) -> str | None:
     """Why a decoded line is not a usable FtM entity (None when it is)."""
     if not isinstance(data, dict):
         return "expected a JSON object with 'id', 'schema' and 'properties'"
     schema = data.get("schema")
-    if not isinstance(schema, str) or model.get(schema) is None:
+    known = _SCHEMA_PROPS.get(schema) if isinstance(schema, str) else None
+    if known is None:
         return f"unknown schema {schema!r}" if schema else "missing 'schema'"
     if not isinstance(data.get("id"), str) or not data["id"]:
         return "missing 'id'"
     props = data.get("properties")
     if not isinstance(props, dict):
         return "'properties' must be an object of lists"
-    schema_obj = model.get(schema)
-    assert schema_obj is not None
     for name, values in props.items():
-        if name not in schema_obj.properties:
+        if name not in known:
             return f"property {name!r} is not defined for {schema}"
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        if type(values) is not list:
             return f"property {name!r} must be a list of strings"
+        for value in values:
+            if type(value) is not str:
+                return f"property {name!r} must be a list of strings"
     return None
 
 

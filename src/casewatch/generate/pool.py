@@ -64,9 +64,6 @@ class SubjectPool:
         data: Entity = orjson.loads(self._raw[index])
         return data
 
-    def _mark(self, kind: str, index: int) -> None:
-        self.eligible.setdefault(kind, array("I")).append(index)
-
     def add(self, entity: Entity, raw: bytes | None = None) -> None:
         """Add one subject (an FtM dict; ``raw`` is its JSON if already at hand)."""
         index = len(self._raw)
@@ -77,8 +74,12 @@ class SubjectPool:
         names = props.get("name", []) + props.get("alias", [])
         for name in names:
             self.name_keys.add(name_key(name))
+        eligible = self.eligible
         for kind in self._kinds(schema, props):
-            self._mark(kind, index)
+            lst = eligible.get(kind)
+            if lst is None:
+                lst = eligible[kind] = array("I")
+            lst.append(index)
         if schema == "Person" and names and names[0].casefold() in self._common:
             years = self.common_years.setdefault(names[0].casefold(), set())
             for date in props.get("birthDate", []):

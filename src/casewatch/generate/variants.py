@@ -135,8 +135,10 @@ def reorder(subject: Entity, rng: random.Random) -> Variant:
         if form in companies.PREFIX_FORMS:
             return f"{' '.join(words)} {form}", "legal form moved"
         return None
+    if len(set(words)) < 2:
+        return None
     shuffled = words[:]
-    while shuffled == words:
+    while shuffled == words:  # terminates: at least two distinct words
         rng.shuffle(shuffled)
     out = f"{' '.join(shuffled)} {form}".strip()
     return (out, "words shuffled") if out != name else None

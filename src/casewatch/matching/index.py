@@ -16,7 +16,8 @@ grow):
   common, they only rank ("N. Raze" prefers "Nivuta Raze" to "Boris Raze").
 
 A query's keys are weighted by rarity (IDF, ``log(1 + N/df)``). Rare keys
-(at most ``RARE_DF`` postings) bring their subjects in; common keys ("mohammed",
+(at most ``RARE_DF`` postings, ``WEAK_RARE_DF`` for typo, phonetic and
+skeleton keys) bring their subjects in; common keys ("mohammed",
 "trading") only add weight to subjects already found, through a binary search
 in their sorted postings, so they never flood the list. A query made only of
 common keys is driven by its rarest one. The best ``limit`` subjects by summed
@@ -41,8 +42,10 @@ from casewatch.matching.normalize import skeleton
 
 #: Keys with more postings than this are "common": they rank but do not recruit.
 RARE_DF = 2000
+#: The same for weaker keys (typo variants, phonetic keys, skeletons, split halves).
+WEAK_RARE_DF = 300
 #: Subjects passed to the scorer per query (besides identifier/crypto hits).
-DEFAULT_CANDIDATES = 40
+DEFAULT_CANDIDATES = 20
 MIN_DELETE_LEN = 5
 FUZZY_WEIGHT = 0.8
 PHONETIC_WEIGHT = 0.4
@@ -53,7 +56,7 @@ INITIAL_WEIGHT = 0.5
 LEGAL_WEIGHT = 0.5
 ID_WEIGHT = 50.0
 #: Candidates tied with the last one admitted are admitted too, up to this many in all.
-MAX_CANDIDATES = 80
+MAX_CANDIDATES = 40
 #: Candidates whose index weight is below this share of the best one are not scored.
 MIN_SHARE = 0.3
 
@@ -241,7 +244,8 @@ class CandidateIndex:
                 continue
             arr = np.frombuffer(plist, dtype=np.int32)
             idf = weight * math.log(1.0 + total / df)
-            (rare if df <= RARE_DF or weight >= ID_WEIGHT else common).append((arr, idf))
+            recruits = df <= (RARE_DF if weight >= 1.0 else WEAK_RARE_DF) or weight >= ID_WEIGHT
+            (rare if recruits else common).append((arr, idf))
         if not rare and not common:
             return empty
         if not rare:  # only common keys: the rarest one drives

@@ -38,7 +38,22 @@ MAX_TOKEN_CHARS = 40
 _CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
 _JOINERS = re.compile(r"[\u00ad\u200c\u200d]")  # soft hyphen, ZWNJ, ZWJ: inside a word
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u02bb\u0060\u00b4]")
-_SPLIT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _mark_ranges() -> str:
+    """A regex class body of all combining marks (Devanagari vowel signs, viramas...)."""
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp)).startswith("M"):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+
+
+# word characters are letters, digits and combining marks; everything else splits
+_SPLIT = re.compile(f"[^\\w{_mark_ranges()}]+|_+", re.UNICODE)
 _ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0700-\u074f\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 #: Words that carry no identity in a name.

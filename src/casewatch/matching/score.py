@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casewatch.matching.compiled import Compiled
+from casewatch.matching.compiled import Compiled, schemata_compatible
 from casewatch.matching.features import ADJUSTMENTS, FEATURES, MAIN, Pair
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
@@ -71,9 +71,9 @@ def score_pair(
     query: Compiled, candidate: Compiled, weights: Weights = WEIGHTS, floor: float = 0.0
 ) -> Scored:
     """Score one pair. With ``floor`` > 0, pairs that cannot reach it return a zero score early."""
-    pair = Pair(query, candidate)
-    if FEATURES["schema_mismatch"](pair):
+    if not schemata_compatible(query.schema, candidate.schema):
         return Scored(0.0, {"schema_mismatch": weights.adjustments["schema_mismatch"]})
+    pair = Pair(query, candidate)
     best_name, best_value = "", 0.0
     for name, fn in MAIN.items():
         value = weights.main[name] * fn(pair)

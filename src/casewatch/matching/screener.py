@@ -26,7 +26,7 @@ from casewatch.errors import CasewatchError
 from casewatch.matching.compiled import Compiled, compile_entity
 from casewatch.matching.features import explanation
 from casewatch.matching.index import DEFAULT_CANDIDATES, CandidateIndex
-from casewatch.matching.score import DEFAULT_THRESHOLD, WEIGHTS, Weights, score_pair
+from casewatch.matching.score import WEIGHTS, Weights, score_pair
 
 SNAPSHOT_MAGIC = "casewatch-screener/1"
 Entity = EntityProxy | Mapping[str, Any]

@@ -97,13 +97,19 @@ def content_hash(entity: EntityProxy) -> str:
     return hashlib.sha256(orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def _refused_schema(entity: EntityProxy) -> str | None:
-    """The refused schema this entity is (or descends from), if any."""
-    for name in REFUSED_SCHEMATA:
-        schema = model.get(name)
-        if schema is not None and entity.schema.is_a(schema):
-            return name
-    return None
+def _refused_names() -> dict[str, str]:
+    """Every schema that is (or descends from) a refused schema -> the refused one."""
+    out: dict[str, str] = {}
+    for schema in model.schemata.values():
+        for name in REFUSED_SCHEMATA:
+            refused = model.get(name)
+            if refused is not None and schema.is_a(refused):
+                out[schema.name] = name
+    return out
+
+
+#: Computed once: the model does not change after start-up.
+REFUSED_BY_SCHEMA = _refused_names()
 
 
 def refusal_reason(schema: str) -> str:
@@ -124,7 +130,7 @@ def apply_scope(item: Item) -> Item:
     if isinstance(item, Rejected):
         return item
     entity = item.entity
-    refused = _refused_schema(entity)
+    refused = REFUSED_BY_SCHEMA.get(entity.schema.name)
     if refused is not None:
         return Rejected(item.source, item.path, item.row, refusal_reason(refused), item.raw)
     dropped = [p for p in OUT_OF_SCOPE_PROPERTIES if entity.has(p, quiet=True)]

@@ -37,7 +37,7 @@ from casewatch.ftm.model import make_entity
 from casewatch.sources.base import Connector, Item, register
 from casewatch.sources.fetch import fetched_at
 from casewatch.sources.helpers import add_prop, org_schema, partial_date
-from casewatch.sources.tabular import json_lines, open_text
+from casewatch.sources.tabular import JSON_SUFFIXES, json_lines, open_text
 
 MAX_DOCUMENT_BYTES = 200 * 1024 * 1024
 SITE = "https://www.courtlistener.com"
@@ -138,7 +138,7 @@ def _is_document(path: Path) -> bool:
     """True when ``path`` holds one (pretty-printed or array) JSON document, not JSON lines."""
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         return False
-    with open_text(path, ".json") as fh:
+    with open_text(path, JSON_SUFFIXES) as fh:
         for line in fh:
             if line.strip():
                 try:
@@ -165,7 +165,7 @@ def _objects(path: Path) -> Iterator[tuple[int, Any, str | None, str]]:
     """``(row, object, error, raw)`` from JSON lines (row = line) or one JSON document
     (row = 1-based position of the object in its list)."""
     if not _is_document(path):
-        with open_text(path, ".json") as fh:
+        with open_text(path, JSON_SUFFIXES) as fh:
             for line, obj, error, raw in json_lines(fh):
                 if error is not None:
                     yield line, None, error, raw
@@ -174,7 +174,7 @@ def _objects(path: Path) -> Iterator[tuple[int, Any, str | None, str]]:
         return
     if path.stat().st_size > MAX_DOCUMENT_BYTES:
         raise CasewatchError(f"{path}: JSON document over {MAX_DOCUMENT_BYTES >> 20} MB; use JSON lines")
-    with open_text(path, ".json") as fh:
+    with open_text(path, JSON_SUFFIXES) as fh:
         text = fh.read()
     try:
         data = orjson.loads(text)

@@ -19,7 +19,7 @@ from casewatch.ftm.io import parse_entity
 from casewatch.ftm.model import model
 from casewatch.sources.base import OPS, Connector, Item, register
 from casewatch.sources.fetch import fetched_at
-from casewatch.sources.tabular import json_lines, open_text
+from casewatch.sources.tabular import JSON_SUFFIXES, json_lines, open_text
 
 
 def parse_line(data: Any) -> tuple[str, EntityProxy]:
@@ -50,7 +50,7 @@ class FtMConnector(Connector):
     def iter_items(self, paths: Sequence[Path]) -> Iterator[Item]:
         for path in paths:
             stamp = fetched_at(path)
-            with open_text(path, ".json") as fh:
+            with open_text(path, JSON_SUFFIXES) as fh:
                 for line, data, error, raw in json_lines(fh):
                     if error is not None:
                         yield self.reject(path, line, error, raw)

@@ -104,7 +104,10 @@ class OfacConnector(Connector):
         width = 5 if role == "alt" else 6
         good: list[tuple[str, list[str | None]]] = []
         with open_text(path) as fh:
-            for line, fields, raw in csv_rows(fh):
+            for line, fields, raw, error in csv_rows(fh):
+                if fields is None:
+                    yield self.reject(path, line, error or "unreadable CSV record", raw)
+                    continue
                 if len(fields) != width:
                     yield self.reject(path, line, f"expected {width} columns, found {len(fields)}", raw)
                     continue
@@ -121,7 +124,10 @@ class OfacConnector(Connector):
     def _read_primary(self, side: SideTable, path: Path) -> Iterator[Item]:
         stamp = fetched_at(path)
         with open_text(path) as fh:
-            for line, fields, raw in csv_rows(fh):
+            for line, fields, raw, error in csv_rows(fh):
+                if fields is None:
+                    yield self.reject(path, line, error or "unreadable CSV record", raw)
+                    continue
                 if len(fields) != 12:
                     yield self.reject(path, line, f"expected 12 columns, found {len(fields)}", raw)
                     continue

@@ -26,29 +26,41 @@ PREFIXES: list[tuple[str, str]] = [
     ("POB ", "birthPlace"),
     ("nationality ", "nationality"),
     ("citizen ", "citizenship"),
-    ("alt. Passport ", "passportNumber"),
     ("Passport ", "passportNumber"),
-    ("alt. National ID No. ", "idNumber"),
     ("National ID No. ", "idNumber"),
     ("Cedula No. ", "idNumber"),
     ("C.U.R.P. ", "idNumber"),
+    ("Identification Number ", "idNumber"),
     ("Tax ID No. ", "taxNumber"),
     ("RFC ", "taxNumber"),
+    ("R.F.C. ", "taxNumber"),
+    ("NIT # ", "taxNumber"),
+    ("RUC # ", "taxNumber"),
     ("V.A.T. Number ", "vatCode"),
+    ("D-U-N-S Number ", "dunsCode"),
     ("Registration Number ", "registrationNumber"),
     ("Business Registration Number ", "registrationNumber"),
+    ("Business Registration Document # ", "registrationNumber"),
     ("Commercial Registry Number ", "registrationNumber"),
     ("Company Number ", "registrationNumber"),
     ("Registration ID ", "registrationNumber"),
+    ("C.R. No. ", "registrationNumber"),
+    ("Folio Mercantil No. ", "registrationNumber"),
+    ("Matricula Mercantil No ", "registrationNumber"),
+    ("Trade License No. ", "licenseNumber"),
+    ("Aircraft Tail Number ", "registrationNumber"),
     ("Email Address ", "email"),
-    ("alt. Email Address ", "email"),
     ("Website ", "website"),
+    ("Former Vessel Flag ", "pastFlags"),
     ("Organization Established Date ", "incorporationDate"),
     ("Aircraft Model ", "model"),
     ("Aircraft Manufacturer's Serial Number (MSN) ", "serialNumber"),
     ("Aircraft Manufacture Date ", "buildDate"),
     ("Title ", "position"),
 ]
+#: Identifier properties: the remark (with its issuing country and dates) is also kept as a note.
+ID_PROPS = frozenset({"passportNumber", "idNumber", "taxNumber", "registrationNumber", "licenseNumber",
+                      "vatCode", "dunsCode"})
 
 
 @dataclass
@@ -76,13 +88,19 @@ def split_items(text: str) -> list[str]:
 
 def parse_date(text: str) -> list[str]:
     """ISO date(s) from OFAC's date forms: ``01 Jan 1960``, ``Jan 1960``, ``1960``,
-    ``circa 1960``, ``1960 to 1962``. Returns [] when the form is not recognised.
+    ``circa 1960``, ``1960 to 1962``, ``01 Jan 1961 to 31 Dec 1962`` (a range gives each year).
+    Returns [] when the form is not recognised.
     """
     text = text.strip().rstrip(".")
     text = re.sub(r"^circa\s+", "", text, flags=re.I)
-    span = re.fullmatch(r"(\d{4})\s+to\s+(\d{4})", text)
+    span = re.fullmatch(r"(.*?\d{4})\s+to\s+(.*?\d{4})", text)
     if span:
-        start, end = int(span.group(1)), int(span.group(2))
+        first, last = parse_date(span.group(1)), parse_date(span.group(2))
+        if not first or not last:
+            return []
+        start, end = int(first[0][:4]), int(last[-1][:4])
+        if start == end:
+            return sorted({first[0], last[-1]})
         if 0 <= end - start <= 10:
             return [str(y) for y in range(start, end + 1)]
         return []
@@ -133,12 +151,13 @@ def _parse_item(item: str, out: Remarks) -> None:
     if imo and ("Vessel Registration" in item or "IMO" in item.split()[:4]):
         out.add("imoNumber", imo.group(1))
         return
+    bare = item[len("alt. "):] if item.startswith("alt. ") else item
     for prefix, prop in PREFIXES:
-        if item.startswith(prefix):
-            value = item[len(prefix):]
-            if prop in ("passportNumber", "idNumber", "taxNumber", "registrationNumber"):
+        if bare.startswith(prefix):
+            value = bare[len(prefix):]
+            if prop in ID_PROPS:
                 out.notes.append(item)
-                value = _strip_country(value)
+                value = _strip_country(re.sub(r"\s+(issued|expires)\b.*$", "", value))
             if prop in ("incorporationDate", "buildDate"):
                 dates = parse_date(value)
                 if not dates:

@@ -38,7 +38,7 @@ from casewatch.sources.base import Connector, Item, register
 from casewatch.sources.companies_house import company_id
 from casewatch.sources.fetch import FetchPolicy, download_linked, fetched_at
 from casewatch.sources.helpers import add_prop, partial_date
-from casewatch.sources.tabular import json_lines, open_text
+from casewatch.sources.tabular import JSON_SUFFIXES, json_lines, open_text
 
 INDEX_URL = "https://download.companieshouse.gov.uk/en_pscdata.html"
 PATTERN = r"persons-with-significant-control-snapshot-\d{4}-\d{2}-\d{2}\.zip"
@@ -153,7 +153,7 @@ class PscConnector(Connector):
     def iter_items(self, paths: Sequence[Path]) -> Iterator[Item]:
         for path in paths:
             stamp = fetched_at(path)
-            with open_text(path, ".txt") as fh:
+            with open_text(path, (".txt", *JSON_SUFFIXES)) as fh:
                 for line, data, error, raw in json_lines(fh):
                     if error is not None:
                         yield self.reject(path, line, error, raw)

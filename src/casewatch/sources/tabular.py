@@ -22,12 +22,17 @@ from casewatch.errors import CasewatchError
 
 csv.field_size_limit(1 << 24)
 
+#: Member names read from a zip holding JSON (lines).
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+
 #: Rows buffered before a write to a side table (keeps the buffer to a few MB).
 BATCH = 1_000
 
 
 @contextmanager
-def open_text(path: Path, member_suffix: str = "", encoding: str = "utf-8") -> Iterator[IO[str]]:
+def open_text(
+    path: Path, member_suffix: str | tuple[str, ...] = "", encoding: str = "utf-8"
+) -> Iterator[IO[str]]:
     """Open ``path`` for streaming text; a ``.zip`` is read from its (first matching) member.
 
     Undecodable bytes become U+FFFD rather than stopping the file; a missing
@@ -45,7 +50,8 @@ def open_text(path: Path, member_suffix: str = "", encoding: str = "utf-8") -> I
         with archive:
             names = [n for n in archive.namelist() if n.lower().endswith(member_suffix)]
             if not names:
-                raise CasewatchError(f"{path}: no '*{member_suffix}' file inside the zip")
+                wanted = member_suffix if isinstance(member_suffix, str) else "|".join(member_suffix)
+                raise CasewatchError(f"{path}: no '*{wanted}' file inside the zip")
             with archive.open(names[0]) as raw:
                 yield io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
         return
@@ -53,32 +59,54 @@ def open_text(path: Path, member_suffix: str = "", encoding: str = "utf-8") -> I
         yield fh
 
 
+#: A CSV record spanning more physical lines than this is taken as a runaway quote.
+MAX_RECORD_LINES = 50
+
+
+class _Runaway(Exception):
+    """A quoted field has not closed after :data:`MAX_RECORD_LINES` lines."""
+
+
 class _LineTap:
-    """Iterates a text file for :mod:`csv`, remembering the physical lines consumed."""
+    """Iterates a text file for :mod:`csv`, remembering the physical lines consumed
+    and letting lines be pushed back to be read again."""
 
     def __init__(self, fh: IO[str]) -> None:
         self._fh = fh
         self.lines: list[str] = []
+        self.pending: list[str] = []
         self.line_no = 0
 
     def __iter__(self) -> _LineTap:
         return self
 
     def __next__(self) -> str:
-        line = next(self._fh)
+        if len(self.lines) >= MAX_RECORD_LINES:
+            raise _Runaway
+        line = self.pending.pop() if self.pending else next(self._fh)
         self.line_no += 1
         self.lines.append(line)
         return line
 
+    def push_back(self, lines: list[str]) -> None:
+        """Read ``lines`` again next (in order)."""
+        self.pending.extend(reversed(lines))
+        self.line_no -= len(lines)
 
-def csv_rows(fh: IO[str], delimiter: str = ",") -> Iterator[tuple[int, list[str], str]]:
-    """Yield ``(line number, fields, raw text)`` for each CSV record of ``fh``.
+
+def csv_rows(
+    fh: IO[str], delimiter: str = ","
+) -> Iterator[tuple[int, list[str] | None, str, str | None]]:
+    """Yield ``(line number, fields, raw text, error)`` for each CSV record of ``fh``.
 
     The line number is the 1-based physical line on which the record starts
     (a quoted field can span lines). Lines that hold only whitespace or the
-    DOS end-of-file mark (``\\x1a``, which OFAC's files end with) are skipped.
-    A record the csv module cannot parse at all stops the file with an error
-    naming the line.
+    DOS end-of-file mark (``\x1a``, which OFAC's files end with) are skipped.
+    A stray quote would make the csv module swallow the rest of the file into
+    one field; a record still open after :data:`MAX_RECORD_LINES` lines is
+    therefore cut: its first line comes back with an error (fields None) and
+    reading resumes on the next line. A record the csv module refuses comes
+    back the same way.
     """
     tap = _LineTap(fh)
     reader = csv.reader(tap, delimiter=delimiter)
@@ -89,12 +117,21 @@ def csv_rows(fh: IO[str], delimiter: str = ",") -> Iterator[tuple[int, list[str]
             fields = next(reader)
         except StopIteration:
             return
+        except _Runaway:
+            first, rest = tap.lines[0], tap.lines[1:]
+            tap.push_back(rest)
+            reader = csv.reader(tap, delimiter=delimiter)
+            reason = f"unbalanced quote: the record would run over {MAX_RECORD_LINES} lines"
+            yield start, None, first.rstrip("\r\n"), reason
+            continue
         except csv.Error as exc:
-            raise CasewatchError(f"line {start}: unreadable CSV ({exc})") from None
+            reader = csv.reader(tap, delimiter=delimiter)
+            yield start, None, "".join(tap.lines).rstrip("\r\n"), f"unreadable CSV record ({exc})"
+            continue
         raw = "".join(tap.lines).rstrip("\r\n")
         if not raw.strip(" \t\r\n\x1a"):
             continue
-        yield start, fields, raw
+        yield start, fields, raw, None
 
 
 def dict_rows(
@@ -107,7 +144,10 @@ def dict_rows(
     """
     rows = csv_rows(fh, delimiter)
     header: list[str] | None = None
-    for line, fields, raw in rows:
+    for line, fields, raw, error in rows:
+        if fields is None:
+            yield line, error or "unreadable CSV record", raw
+            continue
         if header is None:
             header = [h.strip().lstrip("\ufeff") for h in fields]
             continue

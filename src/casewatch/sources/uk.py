@@ -122,7 +122,10 @@ class UkConnector(Connector):
         header: list[str] | None = None
         batch: list[tuple[str, Any]] = []
         with open_text(path) as fh:
-            for line, fields, raw in csv_rows(fh):
+            for line, fields, raw, error in csv_rows(fh):
+                if fields is None:
+                    yield self.reject(path, line, error or "unreadable CSV record", raw)
+                    continue
                 if header is None:
                     if "Unique ID" in [f.strip() for f in fields]:
                         header = [f.strip().lstrip("\ufeff") for f in fields]

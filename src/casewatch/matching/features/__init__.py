@@ -36,12 +36,12 @@ def name_similarity(p: Pair) -> float:
 
 def identifier_match(p: Pair) -> float:
     """The two entities share an identifier (registration, tax, IMO, LEI, passport or other number)."""
-    return 1.0 if p.q.ids and not p.q.ids.isdisjoint(p.c.ids) else 0.0
+    return 1.0 if p.q.ids and p.c.ids and not p.q.ids.isdisjoint(p.c.ids) else 0.0
 
 
 def crypto_match(p: Pair) -> float:
     """The two entities share a crypto-currency wallet address."""
-    return 1.0 if p.q.crypto and not p.q.crypto.isdisjoint(p.c.crypto) else 0.0
+    return 1.0 if p.q.crypto and p.c.crypto and not p.q.crypto.isdisjoint(p.c.crypto) else 0.0
 
 
 def name_low_information(p: Pair) -> float:

@@ -78,7 +78,7 @@ def _prepare(q: NormName, c: NormName) -> tuple[tuple[str, ...], tuple[str, ...]
     qt, ct = q.tokens, c.tokens
     if len(qt) == len(ct) and not (q.legal_forms or c.legal_forms):
         return qt, ct  # a join changes the token count, or attaches a legal form
-    qs, cs = frozenset(qt), frozenset(ct)
+    cs = frozenset(ct)
     qt2 = _with_legal(_merge_joined(qt, cs), q.legal_forms, cs)
     ct2 = _with_legal(_merge_joined(ct, frozenset(qt2)), c.legal_forms, frozenset(qt2))
     return qt2, ct2
@@ -95,6 +95,18 @@ def _align_tokens(
 ) -> tuple[float, float, bool]:
     """Score, matched evidence (weight of the matched tokens), and whether tokens were
     left over on both sides."""
+    if len(qt) == 1 and len(ct) == 1:  # the common single-token case, without the pairing
+        a, b = qt[0], ct[0]
+        sim = 1.0 if a == b else token_similarity(a, b, abjad)
+        if sim == 0.0:
+            return 0.0, 0.0, True
+        wa, wb = _weights(qt, family)[0], _weights(ct, family)[0]
+        if sim == 1.0:
+            return 1.0, min(wa, wb), False
+        if len(a) == 1 or len(b) == 1:
+            w = min(wa, wb)
+            return w * sim / (w + INITIAL_REST * abs(wa - wb)), w, False
+        return sim, max(wa, wb), False
     pairs: list[tuple[float, int, int]] = []
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
@@ -112,14 +124,14 @@ def _align_tokens(
         if not (free_q[i] and free_c[j]):
             continue
         free_q[i] = free_c[j] = False
-        a, b = wq[i], wc[j]
+        x, y = wq[i], wc[j]
         if sim == 1.0:
-            w = a if a < b else b
+            w = x if x < y else y
         elif len(qt[i]) == 1 or len(ct[j]) == 1:  # an initial: proves little of the full word
-            w = a if a < b else b
-            den += INITIAL_REST * abs(a - b)
+            w = x if x < y else y
+            den += INITIAL_REST * abs(x - y)
         else:  # a near-miss costs as much as the more informative side
-            w = a if a > b else b
+            w = x if x > y else y
         num += w * sim
         den += w
         matched += w
@@ -154,6 +166,10 @@ def best_name_match(q: Compiled, c: Compiled) -> NameMatch:
     """The best-scoring alias pair between two compiled entities."""
     best = NO_MATCH
     family = q.family | c.family if (q.family or c.family) else q.family
+    if len(q.aliases) == 1 and len(c.aliases) == 1:
+        qa, ca = q.aliases[0], c.aliases[0]
+        score, evidence = align(qa, ca, family)
+        return NameMatch(score, evidence, qa.tokens, ca.tokens) if score > 0.0 else NO_MATCH
     for qa in q.aliases:
         for ca in c.aliases:
             score, evidence = align(qa, ca, family)
