@@ -277,3 +277,12 @@ def test_every_route_is_in_the_matrix(setup: tuple[TestClient, World]) -> None:
     routes = {(m.upper(), p) for p, ops in schema["paths"].items() for m in ops
               if p not in OPEN}
     assert routes - covered == set()
+
+
+def test_leak_detector_sees_what_an_auditor_may_see(setup: tuple[TestClient, World]) -> None:
+    """The leak check is real: the same answers given to an auditor do contain blue's case."""
+    client, world = setup
+    body = client.get(f"/cases/{world.blue_case}", headers=world.headers("aud")).text
+    assert BLUE_TITLE in leaks(body, world) and f"case_id={world.blue_case}" in leaks(body, world)
+    alerts = client.get("/alerts", headers=world.headers("admin")).text
+    assert f"alert_id={world.blue_alert}" in leaks(alerts, world)

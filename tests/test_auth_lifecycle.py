@@ -147,3 +147,15 @@ def test_renewing_a_watch_is_bounded_by_the_case_review_date(engine, world):
     with transaction(engine) as session:
         assert session.get(Watch, world["watch"]).expires_at.date() == date.fromordinal(
             (TODAY + timedelta(days=16)).toordinal())
+
+
+def test_cli_review_records_a_review(engine, world, cli):
+    new_date = (TODAY + timedelta(days=90)).isoformat()
+    done = cli("--as", "sam", "review", "case", str(world["case"]),
+               "--explanation", "ring still shipping goods", "--new-date", new_date)
+    assert done.code == 0, done.stderr
+    with transaction(engine) as session:
+        review = session.scalars(select(Review)).one()
+        assert (review.object_id, review.new_date.isoformat()) == (world["case"], new_date)
+    bad = cli("--as", "ana", "review", "case", str(world["case"]), "--explanation", "x" * 20)
+    assert bad.code == 4 and "review.record needs the supervisor role" in bad.stderr

@@ -226,6 +226,25 @@ def test_import_with_a_bad_line_imports_nothing(people, name, line, reason):
         assert audit_actions(s, "watch.import") == []
 
 
+def test_import_validates_on_worker_processes_in_file_order(people, monkeypatch):
+    """Big files are validated by 2 worker processes; results and errors keep file order."""
+    import casewatch.cases.validation as validation
+
+    monkeypatch.setattr(validation, "CHUNK_LINES", 2)
+    with transaction(people) as s:
+        case_id = new_case(s).id
+    with pytest.raises(CasewatchError, match=r"bad_line.jsonl, line 3: .*nothing was imported"):
+        with transaction(people) as s:
+            import_watches(s, user(s, "ana"), case_id, FIXTURES / "bad_line.jsonl", workers=2)
+    assert count_watches(people) == 0
+    with transaction(people) as s:
+        result = import_watches(s, user(s, "ana"), case_id, FIXTURES / "subjects.jsonl",
+                                workers=2)
+        assert (result.imported, result.skipped_repeated, result.properties_dropped) == (4, 1, 1)
+        order = list(s.scalars(select(Watch.subject_id).order_by(Watch.id)))
+        assert order == ["p-ivan", "co-nord", "v-sea", "w-1"]
+
+
 def test_import_missing_and_empty_files(people, tmp_path):
     with transaction(people) as s:
         case = new_case(s)

@@ -80,6 +80,14 @@ def test_remarks_parser() -> None:
     assert parsed.props["alias"] == ["X"]
     assert parsed.notes == ["Linked To: Y"]
     assert parse_date("31 Feb 1970") == []
+    assert parse_date("01 Jan 1961 to 31 Dec 1962") == ["1961", "1962"]
+    # items run together with ". " (as other tools write them) are still told apart,
+    # but abbreviations (U.S.A., alt.) do not split an item
+    dotted = parse_remarks("DOB 01 Jan 1960. Vessel Registration Identification IMO 9187629. POB Riga, Latvia.")
+    assert dotted.props == {"birthDate": ["1960-01-01"], "imoNumber": ["9187629"], "birthPlace": ["Riga, Latvia"]}
+    abbrev = parse_remarks("alt. Passport M0887925 (Iraq); U.S.A. Passport issued 21 Jun 1992 in Amman, Jordan.")
+    assert abbrev.props["passportNumber"] == ["M0887925"]
+    assert "U.S.A. Passport issued 21 Jun 1992 in Amman, Jordan" in abbrev.notes
     assert parse_date("Mar 1970") == ["1970-03"]
 
 

@@ -101,6 +101,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.screeners = ScreenerCache(settings.home)
     app.state.metrics = Metrics(engine)
     app.state.write_gate = WriteGate(_gate_path(engine, settings))
+    app.state.case_teams = {}
     install_error_handlers(app)
     app.include_router(service.probes)
     app.include_router(service.router)

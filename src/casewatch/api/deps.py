@@ -22,6 +22,7 @@ import contextvars
 import fcntl
 import logging
 import threading
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -30,14 +31,15 @@ from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, object_session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from casewatch.audit.log import append
-from casewatch.auth import authenticate, require_case, require_role
-from casewatch.db.models import AuditEvent, User
+from casewatch.auth import can_see_case, require_case, require_role
+from casewatch.auth.tokens import PREFIX, token_hash
+from casewatch.db.models import ApiToken, AuditEvent, Case, User, utcnow
 from casewatch.errors import CasewatchError, Denied, NotFound
 from casewatch.lifecycle import require_purpose
 
@@ -92,6 +94,8 @@ class RequestContext:
     action: str
     gate: WriteGate | None = None
     gated: bool = False
+    #: the app's case id -> (team id, when read) cache, shared by requests (see check_case)
+    case_teams: dict[int, tuple[int | None, float]] | None = None
     session: Session | None = None
     user: User | None = None
     #: the caller's name, kept apart from ``user`` (which a rollback expires)
@@ -230,8 +234,9 @@ class AuditedRoute(APIRoute):
         action = self.name
 
         async def audited(request: Request) -> Response:
-            ctx = RequestContext(engine=request.app.state.engine, action=action,
-                                 gate=request.app.state.write_gate)
+            state = request.app.state
+            ctx = RequestContext(engine=state.engine, action=action, gate=state.write_gate,
+                                 case_teams=state.case_teams)
             request.state.cw = ctx
             token = _CURRENT.set(ctx)
             try:
@@ -265,6 +270,17 @@ def context(request: Request) -> RequestContext:
     return ctx
 
 
+def token_user(session: Session, token: str) -> User | None:
+    """The active user of a valid token, in one query (``casewatch.auth.authenticate``'s rules:
+    unknown, revoked or expired tokens and deactivated users get None)."""
+    if not token.startswith(PREFIX):
+        return None
+    return session.scalar(
+        select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+            ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > utcnow(), User.active.is_(True)))
+
+
 def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
@@ -278,7 +294,7 @@ def current_user(
             "(issue one with 'casewatch token issue NAME')",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = authenticate(ctx.db(), credentials.credentials)
+    user = token_user(ctx.db(), credentials.credentials)
     if user is None:
         raise HTTPException(
             401,
@@ -315,12 +331,39 @@ def purpose(
     ctx.purpose = require_purpose(case, justification)
     if case is not None:
         ctx.case_id = case
-        require_case(ctx.db(), ctx.user, case, action=ctx.action, purpose=ctx.purpose)
-        ctx.cases_seen.add(case)
+        check_case(ctx, case)
     return ctx
 
 
 PurposeCtx = Annotated[RequestContext, Depends(purpose)]
+
+
+#: How long a server process trusts a case's team without re-reading it (cases never change
+#: team today; this bounds the staleness should that ever become possible).
+CASE_TEAM_TTL = 30.0
+
+
+def check_case(ctx: RequestContext, case_id: int) -> None:
+    """404 (logged) unless the caller may see the case; a hot path for /match.
+
+    A case's team is read once and kept for ``CASE_TEAM_TTL`` seconds per
+    process, so repeated searches for one case skip the query. Anything that is
+    not a plain "yes" goes through :func:`casewatch.auth.require_case`, which
+    decides and logs the refusal.
+    """
+    assert ctx.user is not None
+    if case_id in ctx.cases_seen:
+        return
+    known = ctx.case_teams.get(case_id) if ctx.case_teams is not None else None
+    now = time.monotonic()
+    if known is not None and now - known[1] < CASE_TEAM_TTL and can_see_case(
+            ctx.user, Case(id=case_id, team_id=known[0])):
+        ctx.cases_seen.add(case_id)
+        return
+    case = require_case(ctx.db(), ctx.user, case_id, action=ctx.action, purpose=ctx.purpose)
+    if ctx.case_teams is not None:
+        ctx.case_teams[case_id] = (case.team_id, now)
+    ctx.cases_seen.add(case_id)
 
 
 def require(ctx: RequestContext, *roles: str) -> None:

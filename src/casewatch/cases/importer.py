@@ -4,7 +4,8 @@ Two passes, so that a bad line never leaves half an import behind and the
 database is written to only for as long as the inserts take:
 
 1. read and validate every line (FtM entity, watchable schema, a name or an
-   identifier; out-of-scope properties dropped) into a compact temporary file;
+   identifier; out-of-scope properties dropped) into a compact temporary file,
+   on two worker processes for big files (``casewatch.cases.validation``);
    the first bad line raises one error naming the file and line, before any write;
 2. insert the validated rows in batches inside the caller's single transaction
    (SQLAlchemy Core ``executemany`` on SQLite, ``COPY`` on PostgreSQL), and
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session
 from casewatch.audit.log import append
 from casewatch.auth.access import require_case, require_role
 from casewatch.cases.cases import WRITER_ROLES
-from casewatch.cases.subjects import subject_from_entity
+from casewatch.cases.validation import checked_chunks, default_workers, open_file
 from casewatch.cases.watches import (
     active_watches_filter,
     resolve_expiry,
@@ -41,7 +42,6 @@ from casewatch.cases.watches import (
 )
 from casewatch.db.models import User, Watch, utcnow
 from casewatch.errors import CasewatchError
-from casewatch.ftm.io import parse_entity
 
 #: progress(phase, done, total): phase "validate" counts bytes, "insert" counts watches.
 ProgressFn = Callable[[str, int, int | None], None]
@@ -73,49 +73,33 @@ class _Scan:
     sha256: str = ""
 
 
-def _open(path: Path) -> IO[bytes]:
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise CasewatchError(f"{path}: file not found") from None
-    except IsADirectoryError:
-        raise CasewatchError(f"{path}: is a directory, expected a JSON lines file") from None
-
-
-def _validate(path: Path, existing: set[str], spool: IO[bytes], progress: ProgressFn | None) -> _Scan:
+def _validate(path: Path, existing: set[str], spool: IO[bytes], progress: ProgressFn | None,
+              workers: int | None) -> _Scan:
     """Pass 1: validate every line of ``path`` and spool compact rows; raise on the first bad one."""
     scan, seen, digest = _Scan(), set(existing), hashlib.sha256()
     done = 0
-    with _open(path) as fh:
+    with open_file(path) as fh:
         total = os.fstat(fh.fileno()).st_size
-        for number, raw in enumerate(fh, start=1):
-            digest.update(raw)
-            done += len(raw)
-            if progress and number % 10000 == 0:
+        count = default_workers(total) if workers is None else workers
+        for checked in checked_chunks(fh, digest, count):
+            for subject_id, line, dropped in checked.rows:
+                if subject_id in seen:
+                    if subject_id in existing:
+                        scan.existing += 1
+                    else:
+                        scan.repeated += 1
+                    continue
+                seen.add(subject_id)
+                scan.dropped += dropped
+                spool.write(line)
+                spool.write(b"\n")
+                scan.rows += 1
+            if checked.error is not None:
+                number, reason = checked.error
+                raise CasewatchError(f"{path}, line {number}: {reason}; nothing was imported")
+            done += checked.size
+            if progress:
                 progress("validate", done, total)
-            if not raw.strip():
-                continue
-            try:
-                subject = subject_from_entity(parse_entity(orjson.loads(raw)))
-            except (orjson.JSONDecodeError, ValueError) as exc:
-                raise CasewatchError(
-                    f"{path}, line {number}: {exc}; nothing was imported"
-                ) from None
-            if subject.subject_id in seen:
-                if subject.subject_id in existing:
-                    scan.existing += 1
-                else:
-                    scan.repeated += 1
-                continue
-            seen.add(subject.subject_id)
-            scan.dropped += bool(subject.dropped)
-            spool.write(orjson.dumps(
-                [subject.subject_id, subject.schema, subject.caption, subject.entity]
-            ))
-            spool.write(b"\n")
-            scan.rows += 1
-    if progress:
-        progress("validate", total, total)
     scan.sha256 = digest.hexdigest()
     return scan
 
@@ -202,11 +186,13 @@ def import_watches(
     retro: bool = True,
     progress: ProgressFn | None = None,
     batch_size: int = BATCH_SIZE,
+    workers: int | None = None,
 ) -> ImportResult:
     """Import every subject of an FtM JSON lines file as a watch of ``case_id``, or none.
 
     Audited as one ``watch.import`` event (file name, SHA-256, counts). With
-    ``retro`` the new watches are screened against stored records.
+    ``retro`` the new watches are screened against stored records. ``workers``
+    validation processes (default: 2 for files of 16 MB or more, else none).
     """
     require_role(actor, *WRITER_ROLES, action="watch.import")
     case = require_case(session, actor, case_id, action="watch.import", write=True)
@@ -217,7 +203,7 @@ def import_watches(
         select(Watch.subject_id).where(Watch.case_id == case.id, active_watches_filter(now))
     ))
     with tempfile.TemporaryFile(prefix="casewatch-import-") as spool:
-        scan = _validate(path, existing, spool, progress)
+        scan = _validate(path, existing, spool, progress, workers)
         if scan.rows == 0 and scan.existing == 0 and scan.repeated == 0:
             raise CasewatchError(f"{path}: no subjects found (the file is empty)")
         fixed = {"case_id": case.id, "threshold": value, "created_by": actor.id,

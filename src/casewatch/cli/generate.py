@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import orjson
@@ -22,6 +27,23 @@ generate_app = typer.Typer(
 STEP = 1000
 
 
+@contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit so temporary outputs are removed on the way out."""
+
+    def _exit(signum: int, frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+    previous = signal.signal(signal.SIGTERM, _exit)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _check_size(size: int) -> None:
     if size < 1:
         raise CasewatchError(f"--size must be a positive number of entities, not {size}")
@@ -36,7 +58,7 @@ def watchlist_cmd(
     """Write SIZE watched subjects (45% Person, 35% Company, 10% Vessel, 10% CryptoWallet)."""
     _check_size(size)
     started = time.perf_counter()
-    with progress() as bar, atomic_output(out) as fh:
+    with _terminate_cleanly(), progress() as bar, atomic_output(out) as fh:
         task = bar.add_task("generating watchlist", total=size)
         for n, entity in enumerate(generate_watchlist(size, seed), start=1):
             fh.write(orjson.dumps(entity, option=orjson.OPT_APPEND_NEWLINE))
@@ -67,7 +89,7 @@ def records_cmd(
     if not watchlist.is_file():
         raise CasewatchError(f"{watchlist}: file not found")
     total_bytes = watchlist.stat().st_size
-    with progress() as bar:
+    with _terminate_cleanly(), progress() as bar:
         task = bar.add_task(f"reading {watchlist.name} (bytes)", total=total_bytes)
         seen = [0, 0]  # bytes, lines
 

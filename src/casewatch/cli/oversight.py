@@ -1,4 +1,7 @@
-"""``casewatch oversight report``, ``casewatch retention run``, ``casewatch review``, ``casewatch renew``."""
+"""``casewatch oversight report``, ``casewatch retention run``, ``casewatch review``.
+
+Renewals that apply a review are ``casewatch case renew`` / ``casewatch watch renew``.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from casewatch.cli.common import console, current_user, err_console, open_engine
 from casewatch.db.engine import transaction
 from casewatch.errors import CasewatchError
 from casewatch.lifecycle.retention import run_retention
-from casewatch.lifecycle.reviews import record_review, renew_case, renew_watch
+from casewatch.lifecycle.reviews import record_review
 from casewatch.oversight.render import render_html, render_json
 from casewatch.oversight.report import generate_report
 from casewatch.settings import get_settings
@@ -89,26 +92,7 @@ def review(
         console.print(f"review {row.id} of {object_type} {object_id} recorded")
 
 
-def renew(
-    object_type: Annotated[str, typer.Argument(help="case or watch")],
-    object_id: Annotated[int, typer.Argument(help="Its id")],
-    review_id: Annotated[int | None, typer.Option("--review", help="Review to apply")] = None,
-) -> None:
-    """Renew a case (review date) or watch (expiry) from a supervisor's recent review."""
-    with transaction(open_engine()) as session:
-        user = current_user(session)
-        if object_type == "case":
-            case = renew_case(session, user, object_id, review_id=review_id)
-            console.print(f"case {case.id} renewed: next review {case.review_date}")
-        elif object_type == "watch":
-            watch = renew_watch(session, user, object_id, review_id=review_id)
-            console.print(f"watch {watch.id} renewed: expires {watch.expires_at.isoformat()}")
-        else:
-            raise CasewatchError(f"can renew a case or a watch, not {object_type!r}")
-
-
 def register(app: typer.Typer) -> None:
     app.add_typer(oversight_app, name="oversight")
     app.add_typer(retention_app, name="retention")
     app.command()(review)
-    app.command()(renew)

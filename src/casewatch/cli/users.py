@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from casewatch.audit.log import append
 from casewatch.auth.tokens import issue_token, list_tokens, revoke_token
 from casewatch.auth.users import ROLES, create_user, get_user, list_users, set_active
 from casewatch.cli.common import console, current_user, err_console, open_engine
@@ -47,6 +48,7 @@ def user_list() -> None:
     with transaction(open_engine()) as session:
         actor = current_user(session)
         require_role(actor, "admin", action="user.list")
+        append(session, actor=actor.name, action="user.list")
         table = Table("id", "name", "role", "team", "active", "created")
         for user in list_users(session):
             table.add_row(
@@ -111,6 +113,8 @@ def token_list(name: Annotated[str, typer.Argument(help="User")]) -> None:
         user = get_user(session, name)
         if actor.name != user.name:
             require_role(actor, "admin", action="token.list")
+        append(session, actor=actor.name, action="token.list", object_type="user",
+               object_id=user.id)
         table = Table("id", "label", "created", "expires", "revoked")
         for row in list_tokens(session, user):
             table.add_row(

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 from casewatch.generate import identifiers as ids
+from casewatch.generate.sampling import Weighted
 from casewatch.generate.translit import romanise
 
 #: Legal forms by family; a ``legal_form`` variant swaps within a family (or spells it out).
@@ -76,6 +77,7 @@ RU_WORDS = """Восток Запад Север Юг Сибирь Урал Во
     Стройинвест Нефтегаз Промсервис Транзит Энергия Ресурс Капитал Альянс Импульс Меридиан
     Фаворит Авангард Триумф Русь Держава Лидер Сфера Эталон Монолит Континент Магистраль
     Ромашка Берёзка Морфлот Спецтранс Техноком Металлург Агропром Флагман Звезда Рассвет""".split()
+_JURISDICTION_DRAW = Weighted(list(JURISDICTIONS), JURISDICTION_WEIGHTS)
 STREETS = """Main Station Harbour Market Church Park High King Queen Victoria Mill Bridge Central
     Lenina Pushkina Sadovaya Tverskaya Nevsky Gagarina Mira Sheikh_Zayed Al_Wasl Nanjing
     Rue_de_Rivoli Hauptstrasse Bahnhofstrasse Via_Roma Gran_Via Ataturk Istiklal""".split()
@@ -110,7 +112,7 @@ def invented_word(rng: random.Random) -> str:
 
 def company_name(rng: random.Random, family_names: list[str]) -> CompanyName:
     """Draw a company name for a random jurisdiction."""
-    jur = rng.choices(list(JURISDICTIONS), weights=JURISDICTION_WEIGHTS)[0]
+    jur = _JURISDICTION_DRAW.draw(rng)
     forms, _ = JURISDICTIONS[jur]
     form = rng.choice(forms)
     if jur in ("ru", "kz", "ua") and rng.random() < 0.7:

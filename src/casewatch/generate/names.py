@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 
 from casewatch.generate import pools_latin, pools_native
+from casewatch.generate.sampling import Weighted
 from casewatch.generate.translit import female_family, patronymic, romanise
 
 
@@ -31,11 +32,10 @@ class Pool:
 
     def __init__(self, tokens: list[Token], s: float = 1.0) -> None:
         self.tokens = tokens
-        weights = [1.0 / (rank + 2) ** s for rank in range(len(tokens))]
-        self.cum = list(itertools.accumulate(weights))
+        self._weighted = Weighted(tokens, [1.0 / (rank + 2) ** s for rank in range(len(tokens))])
 
     def draw(self, rng: random.Random) -> Token:
-        return rng.choices(self.tokens, cum_weights=self.cum)[0]
+        return self._weighted.draw(rng)
 
     def common(self, n: int) -> list[Token]:
         """The ``n`` most common tokens."""
@@ -151,9 +151,9 @@ class Locale:
         if self.code in ("es", "pt") and rng.random() < 0.6:
             second = self.family.draw(rng)
             if second.latin != family.latin:
-                plain = f"{(family.alts or (family.latin,))[0]} {(second.alts or (second.latin,))[0]}"
+                ascii_pair = f"{(family.alts or (family.latin,))[0]} {(second.alts or (second.latin,))[0]}"
                 latin = f"{family.latin} {second.latin}"
-                family = Token(latin, (plain,) if plain != latin else ())
+                family = Token(latin, (ascii_pair,) if ascii_pair != latin else ())
         plain = not self.native and rng.random() < 0.5
         if self.code == "zh":
             return PersonName(given, family, None, True, female, self.code, plain)

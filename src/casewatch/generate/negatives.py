@@ -56,11 +56,18 @@ def _random_entity(schema: str, rng: random.Random, rid: str) -> Entity:
     return watchlist.make_wallet(rng, rid)
 
 
-def _slim(entity: Entity, rid: str) -> Entity:
-    """A record keeps the name and a few context properties of a drawn entity."""
+def _slim(entity: Entity, rid: str, pool: SubjectPool) -> Entity:
+    """A record keeps the name and a few context properties of a drawn entity.
+
+    An identifier that happens to equal a watched subject's is left out: an
+    unwatched record must not share an identifier with a watched one.
+    """
     keep = {"name", "birthDate", "country", "jurisdiction", "imoNumber", "flag", "type",
             "publicKey", "currency", "registrationNumber", "address"}
-    props = {k: v for k, v in entity["properties"].items() if k in keep}
+    props = {
+        k: v for k, v in entity["properties"].items()
+        if k in keep and not (v and v[0] in pool.identifiers)
+    }
     if "nationality" in entity["properties"] and "country" not in props:
         props["country"] = entity["properties"]["nationality"]
     return {"id": rid, "schema": entity["schema"], "properties": props}
@@ -75,15 +82,33 @@ def _random(pool: SubjectPool, rng: random.Random, rid: str) -> tuple[Entity, st
     schemata, weights = RANDOM_SOURCES[source]
     schema = rng.choices(schemata, weights=weights)[0]
     for _ in range(50):
-        entity = _slim(_random_entity(schema, rng, rid), rid)
+        entity = _slim(_random_entity(schema, rng, rid), rid, pool)
         name = first(entity, "name")
         if name is None or _unwatched(pool, name):
             return entity, source, ""
     return entity, source, "name collided with a watched name after 50 draws"
 
 
+def _token_locales() -> dict[str, str]:
+    """Given and family names -> the tradition they come from (the most common one first)."""
+    table: dict[str, str] = {}
+    for code in sorted(LOCALE_WEIGHTS, key=lambda c: -LOCALE_WEIGHTS[c]):
+        loc = LOCALES[code]
+        for pool in (loc.male, loc.female, loc.family):
+            for tok in pool.tokens:
+                for form in (tok.latin, *tok.alts):
+                    table.setdefault(form.casefold(), code)
+    return table
+
+
+_TOKEN_LOCALE = _token_locales()
+
+
 def _locale_of(person: Entity) -> Locale:
-    code = COUNTRY_LOCALE.get(first(person, "nationality") or "", "en")
+    """The naming tradition of a watched person: by nationality, else by the given name."""
+    code = COUNTRY_LOCALE.get(first(person, "nationality") or "")
+    if code is None:
+        code = _TOKEN_LOCALE.get((first(person, "firstName") or "").casefold(), "en")
     return LOCALES[code]
 
 
@@ -174,5 +199,3 @@ def make_negative(pool: SubjectPool, rng: random.Random, rid: str) -> tuple[Enti
     entity, source, note = _random(pool, rng, rid)
     return entity, TruthRow(rid, None, "random", source, note)
 
-
-_ = LOCALE_WEIGHTS  # re-exported for callers that weight negatives by locale

@@ -9,6 +9,7 @@ so that "unwatched" records never reuse a watched name by accident.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from array import array
 from collections.abc import Iterable
 from typing import Any
@@ -21,10 +22,40 @@ Entity = dict[str, Any]
 NATIVE_COUNTRIES = {c for c, code in COUNTRY_LOCALE.items() if LOCALES[code].native}
 
 
+def fold(text: str) -> str:
+    """Case, diacritics and German umlaut spellings folded away (Müller = MUELLER = Muller)."""
+    text = text.casefold().replace("ı", "i")
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return text.replace("ue", "u").replace("oe", "o").replace("ae", "a").replace("-", " ")
+
+
+def _canonical_tokens() -> dict[str, str]:
+    """Every pooled spelling of a name token (romanisations, native script) -> one form."""
+    table: dict[str, str] = {}
+    for loc in LOCALES.values():
+        for pool in (loc.male, loc.female, loc.family):
+            for tok in pool.tokens:
+                canon = fold(tok.latin)
+                for form in (tok.latin, *tok.alts, tok.native or ""):
+                    if form and " " not in form:
+                        table.setdefault(fold(form), canon)
+    return table
+
+
+CANONICAL = _canonical_tokens()
+
+
 def name_key(name: str) -> int:
-    """A stable 64-bit key of a name, case-folded and with spaces collapsed."""
-    folded = " ".join(name.casefold().split())
-    return int.from_bytes(hashlib.blake2b(folded.encode(), digest_size=8).digest(), "big")
+    """A stable 64-bit key of a name: folded, each token in its canonical spelling.
+
+    Two names with the same key are the same name as far as the generator is
+    concerned ("Mohammed Al-Hassan" = "MUHAMMAD AL HASAN"), so unwatched records
+    never carry a watched name in another spelling.
+    """
+    tokens = fold(name).replace(",", " ").split()
+    canon = " ".join(CANONICAL.get(t, t) for t in tokens)
+    return int.from_bytes(hashlib.blake2b(canon.encode(), digest_size=8).digest(), "big")
 
 
 def common_names() -> set[str]:
@@ -39,6 +70,8 @@ def common_names() -> set[str]:
 
 
 COMMON_NAMES = sorted(common_names())
+IDENTIFIER_PROPS = ("passportNumber", "registrationNumber", "leiCode", "ogrnCode", "innCode",
+                    "imoNumber", "mmsi", "publicKey")
 
 
 def _is_latin(text: str) -> bool:
@@ -53,6 +86,8 @@ class SubjectPool:
         self.eligible: dict[str, array[int]] = {}
         self.schema_index: dict[str, array[int]] = {}
         self.name_keys: set[int] = set()
+        #: every identifier value of a watched subject (IMO, registration number, address...)
+        self.identifiers: set[str] = set()
         #: common name (casefolded) -> birth years of watched people with that name
         self.common_years: dict[str, set[int]] = {}
         self._common = {n.casefold() for n in COMMON_NAMES}
@@ -75,6 +110,9 @@ class SubjectPool:
         for name in names:
             self.name_keys.add(name_key(name))
         eligible = self.eligible
+        for prop in IDENTIFIER_PROPS:
+            for value in props.get(prop, ()):
+                self.identifiers.add(value)
         for kind in self._kinds(schema, props):
             lst = eligible.get(kind)
             if lst is None:

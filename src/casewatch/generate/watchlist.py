@@ -14,6 +14,7 @@ from typing import Any
 
 from casewatch.generate import companies, identifiers, vessels
 from casewatch.generate.names import LOCALE_WEIGHTS, LOCALES, Locale, PersonName
+from casewatch.generate.sampling import Weighted
 
 Entity = dict[str, Any]
 SCHEMA_MIX = {"Person": 45, "Company": 35, "Vessel": 10, "CryptoWallet": 10}
@@ -55,10 +56,15 @@ def _person_aliases(rng: random.Random, loc: Locale, pn: PersonName) -> list[str
     return [a for a in dict.fromkeys(aliases) if a != pn.latin()]
 
 
+_LOCALE_DRAW = Weighted([LOCALES[c] for c in LOCALE_WEIGHTS], list(LOCALE_WEIGHTS.values()))
+_SCHEMA_DRAW = Weighted(list(SCHEMA_MIX), list(SCHEMA_MIX.values()))
+_FLAG_DRAW = Weighted(vessels.FLAGS, vessels.FLAG_WEIGHTS)
+_CURRENCY_DRAW = Weighted(vessels.WALLET_CURRENCIES, vessels.WALLET_WEIGHTS)
+
+
 def make_person(rng: random.Random, eid: str) -> Entity:
     """One listed person: Latin name, parts, aliases (native script for some), birth date."""
-    code = rng.choices(list(LOCALE_WEIGHTS), weights=list(LOCALE_WEIGHTS.values()))[0]
-    loc = LOCALES[code]
+    loc = _LOCALE_DRAW.draw(rng)
     pn = loc.person(rng)
     props: dict[str, list[str]] = {
         "name": [pn.latin()],
@@ -111,7 +117,7 @@ def make_company(rng: random.Random, eid: str) -> Entity:
 def make_vessel(rng: random.Random, eid: str, number: int, seed: int) -> Entity:
     """One listed vessel: name, unique valid IMO number, flag, type, build year."""
     name, native = vessels.vessel_name(rng)
-    flag = rng.choices(vessels.FLAGS, weights=vessels.FLAG_WEIGHTS)[0]
+    flag = _FLAG_DRAW.draw(rng)
     props: dict[str, list[str]] = {
         "name": [name],
         "imoNumber": [identifiers.imo_number(number, seed)],
@@ -136,7 +142,7 @@ def make_vessel(rng: random.Random, eid: str, number: int, seed: int) -> Entity:
 
 def make_wallet(rng: random.Random, eid: str) -> Entity:
     """One listed crypto wallet: a well-formed address and its currency."""
-    currency = rng.choices(vessels.WALLET_CURRENCIES, weights=vessels.WALLET_WEIGHTS)[0]
+    currency = _CURRENCY_DRAW.draw(rng)
     address = identifiers.crypto_address(rng, currency)
     props = {"publicKey": [address], "currency": [currency]}
     return {"id": eid, "schema": "CryptoWallet", "properties": props}
@@ -147,11 +153,9 @@ def generate_watchlist(size: int, seed: int = 0) -> Iterator[Entity]:
     if size < 1:
         raise ValueError("size must be at least 1")
     rng = random.Random(seed)
-    schemata = list(SCHEMA_MIX)
-    cum = [45, 80, 90, 100]
     vessel_no = 0
     for index in range(size):
-        schema = rng.choices(schemata, cum_weights=cum)[0]
+        schema = _SCHEMA_DRAW.draw(rng)
         eid = entity_id(seed, index)
         if schema == "Person":
             yield make_person(rng, eid)

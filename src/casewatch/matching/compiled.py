@@ -9,6 +9,7 @@ which is much cheaper to read in bulk.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -33,11 +34,15 @@ NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
 PARTS_PROPS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
 COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction", "flag", "mainCountry")
 CRYPTO_PROPS = ("publicKey", "cryptoAddress")
-EMPTY: frozenset[str] = frozenset()
+EMPTY: tuple[str, ...] = ()
 
 
 class Compiled:
-    """One entity in matching form. Cheap to score, cheap to pickle."""
+    """One entity in matching form. Cheap to score, cheap to pickle.
+
+    Small tuples rather than sets throughout: a million of these must fit in
+    memory, and an empty frozenset alone costs 216 bytes.
+    """
 
     __slots__ = ("schema", "org", "aliases", "ids", "crypto", "dates", "countries", "family", "caption")
 
@@ -45,11 +50,11 @@ class Compiled:
         self,
         schema: str,
         aliases: tuple[NormName, ...],
-        ids: frozenset[str] = EMPTY,
-        crypto: frozenset[str] = EMPTY,
+        ids: tuple[str, ...] = EMPTY,
+        crypto: tuple[str, ...] = EMPTY,
         dates: tuple[str, ...] = (),
-        countries: frozenset[str] = EMPTY,
-        family: frozenset[str] = EMPTY,
+        countries: tuple[str, ...] = EMPTY,
+        family: tuple[str, ...] = EMPTY,
         caption: str = "",
     ) -> None:
         self.schema = schema
@@ -172,10 +177,10 @@ def compile_entity(entity: EntityProxy | Mapping[str, Any]) -> Compiled:
     return Compiled(
         schema,
         tuple(aliases),
-        frozenset(i for i in ids if len(i) >= MIN_IDENTIFIER_CHARS) or EMPTY,
-        frozenset(c for c in crypto if len(c) >= 8) or EMPTY,
+        tuple(sorted(i for i in ids if len(i) >= MIN_IDENTIFIER_CHARS)) or EMPTY,
+        tuple(sorted(c for c in crypto if len(c) >= 8)) or EMPTY,
         tuple(dates),
-        frozenset(countries) or EMPTY,
-        frozenset(family) or EMPTY,
+        tuple(sorted(sys.intern(c) for c in countries)) or EMPTY,
+        tuple(sorted(family)) or EMPTY,
         caption,
     )

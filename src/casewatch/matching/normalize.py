@@ -20,6 +20,7 @@ aligned as a set), initials survive as one-letter tokens.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -81,6 +82,8 @@ class NormName:
 def clean_text(text: str) -> str:
     """Cut, strip control characters, NFKC-normalise and case-fold ``text``."""
     text = text[:MAX_NAME_CHARS]
+    if text.isascii() and text.isprintable():
+        return _APOSTROPHES.sub("", text.lower())
     text = _JOINERS.sub("", _CONTROL.sub(" ", text))
     text = unicodedata.normalize("NFKC", text).casefold()
     return _APOSTROPHES.sub("", text)
@@ -122,12 +125,13 @@ def normalize_name(name: str, org: bool = False) -> NormName | None:
     if not isinstance(name, str):
         return None
     text = clean_text(name)
-    abjad = _ABJAD.search(text) is not None
+    plain = text.isascii()
+    abjad = not plain and _ABJAD.search(text) is not None
     legal: list[tuple[str, str]] = []
     if org:
         text, legal = _legal_forms(text)
     tokens = _tokens(text)
-    if org and tokens:
+    if org and tokens and not plain:  # legal forms written in another script, transliterated
         ascii_form = " ".join(tokens)
         rest, more = _legal_forms(ascii_form)
         if more:
@@ -138,10 +142,16 @@ def normalize_name(name: str, org: bool = False) -> NormName | None:
         words = tokens  # a name made only of stopwords is still a name
     if not words:
         return None
-    words = [w[:MAX_TOKEN_CHARS] for w in words[:MAX_TOKENS]]
-    generic = tuple(sorted({g.replace(" ", "") for _, g in legal}))
-    specific = tuple(sorted({s.replace(" ", "") for s, _ in legal}))
+    words = [sys.intern(w[:MAX_TOKEN_CHARS]) for w in words[:MAX_TOKENS]]  # one copy per token
+    generic = _shared(tuple(sorted({g.replace(" ", "") for _, g in legal})))
+    specific = _shared(tuple(sorted({s.replace(" ", "") for s, _ in legal})))
     return NormName(tuple(words), generic, abjad, specific)
+
+
+@lru_cache(maxsize=4096)
+def _shared(forms: tuple[str, ...]) -> tuple[str, ...]:
+    """One shared copy of each legal-form tuple (a million subjects repeat a few hundred)."""
+    return forms
 
 
 def normalize_identifier(value: str) -> str:

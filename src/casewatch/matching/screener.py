@@ -73,6 +73,26 @@ class Screener:
         for entity in entities:
             self.add(entity)
 
+    @classmethod
+    def build(cls, entities: Iterable[Entity], workers: int = 2, weights: Weights = WEIGHTS) -> Screener:
+        """Build from many entities, compiling them in ``workers`` forked processes.
+
+        Compiling (normalising names) is most of the cost of adding a subject;
+        the index itself is filled in this process, in input order, so the
+        result is the same as adding the entities one by one.
+        """
+        screener = cls(weights=weights)
+        if workers <= 1:
+            for entity in entities:
+                screener.add(entity)
+            return screener
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            for chunk in pool.imap(_compile_chunk, _chunks(entities, 1000)):
+                for key, compiled in chunk:
+                    screener.add(compiled, key=key)
+        return screener
+
     # -- the watchlist --------------------------------------------------------
     def add(self, entity: Entity | Compiled, key: str | None = None) -> None:
         """Add (or replace) one subject under ``key`` (default: the entity id)."""
@@ -201,6 +221,17 @@ def _screen_chunk(args: tuple[list[Any], float | None, int]) -> list[list[Match]
     entities, threshold, limit = args
     assert _SHARED is not None
     return [_SHARED.screen(e, threshold, limit) for e in entities]
+
+
+def _compile_chunk(entities: list[Any]) -> list[tuple[str, Compiled]]:
+    out = []
+    for entity in entities:
+        key = _entity_key(entity)
+        try:
+            out.append((key, compile_entity(entity)))
+        except CasewatchError as exc:
+            raise CasewatchError(f"entity {key!r}: {exc}") from None
+    return out
 
 
 def _as_payload(entity: Entity) -> Any:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -48,7 +48,7 @@ class SourceRecord:
     derived entities such as a sanction or an address it is the listing's id
     plus a stable suffix). ``op`` is ``ADD`` for plain files; delta files can
     say ``MOD`` or ``DEL``. ``row`` is the 1-based line (text formats) or
-    element/record number (XML, JSON) the entity came from.
+    the line of the XML element's start tag, or the position in a JSON document.
     """
 
     entity: EntityProxy
@@ -140,13 +140,6 @@ def apply_scope(item: Item) -> Item:
     for prop in dropped:
         clean.pop(prop, quiet=True)
     return replace(item, entity=clean, content_hash=content_hash(clean))
-
-
-def file_fetched_at(path: Path) -> datetime:
-    """When ``path`` was fetched: the fetch metadata written beside it, else its mtime."""
-    from casewatch.sources.fetch import fetched_at
-
-    return fetched_at(path)
 
 
 class Connector(ABC):
@@ -261,9 +254,3 @@ def make_connector(name: str) -> Connector | None:
     """An instance of the registered connector ``name``, or None."""
     factory = _REGISTRY.get(name)
     return factory() if factory is not None else None
-
-
-def scoped(items: Iterable[Item]) -> Iterator[Item]:
-    """Apply :func:`apply_scope` to a stream of items."""
-    for item in items:
-        yield apply_scope(item)

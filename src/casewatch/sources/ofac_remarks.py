@@ -78,12 +78,29 @@ class Remarks:
             self.props.setdefault(prop, []).append(value)
 
 
+#: A full stop followed by one of these starts a new item even without a ``;``
+#: (OFAC separates items with ``;``; files written by other tools may use ``. ``).
+ITEM_START = re.compile(
+    r"(?<=\.)(?<!\balt\.)(?<!\.[A-Z]\.)\s+(?=(?:alt\.\s+)?(?:DOB|POB|nationality|citizen|Gender|Passport|"
+    r"National ID No\.|Digital Currency Address|Vessel Registration Identification|Linked To:)\s)"
+)
+
+
 def split_items(text: str) -> list[str]:
-    """The ``;``-separated items of a remarks cell, trailing full stop removed."""
+    """The items of a remarks cell: ``;``-separated; the cell's final full stop removed."""
     text = text.strip()
     if text.endswith("."):
         text = text[:-1]
-    return [item.strip() for item in text.split(";") if item.strip()]
+    items = []
+    for part in text.split(";"):
+        pieces = ITEM_START.split(part)
+        for index, piece in enumerate(pieces):
+            piece = piece.strip()
+            if index < len(pieces) - 1:
+                piece = piece[:-1].strip()  # the full stop that ended this item
+            if piece:
+                items.append(piece)
+    return items
 
 
 def parse_date(text: str) -> list[str]:
@@ -157,7 +174,7 @@ def _parse_item(item: str, out: Remarks) -> None:
             value = bare[len(prefix):]
             if prop in ID_PROPS:
                 out.notes.append(item)
-                value = _strip_country(re.sub(r"\s+(issued|expires)\b.*$", "", value))
+                value = _strip_country(re.sub(r"(^|\s+)(issued|expires)\b.*$", "", value))
             if prop in ("incorporationDate", "buildDate"):
                 dates = parse_date(value)
                 if not dates:

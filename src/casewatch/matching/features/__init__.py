@@ -29,6 +29,10 @@ class Pair:
         return self._names
 
 
+def _shares(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return any(x in b for x in a)
+
+
 def name_similarity(p: Pair) -> float:
     """The names are similar: best alias pair aligned token by token (typos, word order, initials, transliteration, joined words), rare tokens and family names weighing more, unmatched query tokens costing more."""
     return p.names.score
@@ -36,12 +40,12 @@ def name_similarity(p: Pair) -> float:
 
 def identifier_match(p: Pair) -> float:
     """The two entities share an identifier (registration, tax, IMO, LEI, passport or other number)."""
-    return 1.0 if p.q.ids and p.c.ids and not p.q.ids.isdisjoint(p.c.ids) else 0.0
+    return 1.0 if p.q.ids and p.c.ids and _shares(p.q.ids, p.c.ids) else 0.0
 
 
 def crypto_match(p: Pair) -> float:
     """The two entities share a crypto-currency wallet address."""
-    return 1.0 if p.q.crypto and p.c.crypto and not p.q.crypto.isdisjoint(p.c.crypto) else 0.0
+    return 1.0 if p.q.crypto and p.c.crypto and _shares(p.q.crypto, p.c.crypto) else 0.0
 
 
 def name_low_information(p: Pair) -> float:
@@ -97,13 +101,13 @@ def dob_day_disjoint(p: Pair) -> float:
 def country_match(p: Pair) -> float:
     """The entities are linked to a common country (nationality, jurisdiction, flag or address country)."""
     qc, cc = p.q.countries, p.c.countries
-    return 1.0 if qc and not qc.isdisjoint(cc) else 0.0
+    return 1.0 if qc and cc and _shares(qc, cc) else 0.0
 
 
 def country_mismatch(p: Pair) -> float:
     """Both entities are linked to countries and none of them is shared."""
     qc, cc = p.q.countries, p.c.countries
-    return 1.0 if qc and cc and qc.isdisjoint(cc) else 0.0
+    return 1.0 if qc and cc and not _shares(qc, cc) else 0.0
 
 
 def legal_form_mismatch(p: Pair) -> float:

@@ -84,14 +84,14 @@ def _prepare(q: NormName, c: NormName) -> tuple[tuple[str, ...], tuple[str, ...]
     return qt2, ct2
 
 
-def _weights(tokens: tuple[str, ...], family: frozenset[str]) -> list[float]:
+def _weights(tokens: tuple[str, ...], family: tuple[str, ...]) -> list[float]:
     if not family:
         return [token_weight(t) for t in tokens]
     return [token_weight(t) * (FAMILY_BOOST if t in family else 1.0) for t in tokens]
 
 
 def _align_tokens(
-    qt: tuple[str, ...], ct: tuple[str, ...], abjad: bool, family: frozenset[str]
+    qt: tuple[str, ...], ct: tuple[str, ...], abjad: bool, family: tuple[str, ...]
 ) -> tuple[float, float, bool]:
     """Score, matched evidence (weight of the matched tokens), and whether tokens were
     left over on both sides."""
@@ -149,7 +149,7 @@ def _align_tokens(
     return num / den, matched, left_q and left_c
 
 
-def align(q: NormName, c: NormName, family: frozenset[str]) -> tuple[float, float]:
+def align(q: NormName, c: NormName, family: tuple[str, ...]) -> tuple[float, float]:
     """Score and matched evidence of one alias pair (see the module docstring)."""
     abjad = q.abjad or c.abjad
     score, evidence, leftovers = _align_tokens(q.tokens, c.tokens, abjad, family)
@@ -165,7 +165,7 @@ def align(q: NormName, c: NormName, family: frozenset[str]) -> tuple[float, floa
 def best_name_match(q: Compiled, c: Compiled) -> NameMatch:
     """The best-scoring alias pair between two compiled entities."""
     best = NO_MATCH
-    family = q.family | c.family if (q.family or c.family) else q.family
+    family = q.family + c.family if c.family else q.family
     if len(q.aliases) == 1 and len(c.aliases) == 1:
         qa, ca = q.aliases[0], c.aliases[0]
         score, evidence = align(qa, ca, family)

@@ -1,0 +1,1 @@
+"""The monitoring benchmark: ``python -m benchmarks.monitor [--scale N | --full]``."""

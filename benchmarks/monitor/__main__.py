@@ -1,0 +1,130 @@
+"""Monitoring benchmark: ingest -> screen -> alert on SQLite and PostgreSQL; prints a table.
+
+    .venv/bin/python -m benchmarks.monitor                 # quick: 20k watches
+    .venv/bin/python -m benchmarks.monitor --scale 200000  # more watches
+    .venv/bin/python -m benchmarks.monitor --full          # 1M watches, 1M-row bad-rows file
+
+Per database: bulk import of the watchlist (``import_watches``, with
+retro-screening on), the watch index build, end-to-end ingest -> screen ->
+alert throughput of a generated FtM record file (20 % variants of watched
+subjects), a file with 1 % malformed rows (all good rows in, every bad row
+quarantined), retro-screening of one new watch against every stored record,
+and record arrival -> alert visible latency through a running ``casewatch
+monitor`` (one-record files dropped in its inbox). PostgreSQL is a throwaway
+server from ``scripts/pg.sh start``. Files go under ``bench-out/monitor``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from benchmarks.monitor import steps
+from casewatch.db.engine import make_engine, session_factory
+from casewatch.db.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = Path(os.environ.get("CASEWATCH_BENCH_OUT", ROOT / "bench-out")) / "monitor"
+console = Console(width=None if sys.stdout.isatty() else 160)
+
+ROWS = [
+    ("bulk import of the watchlist", "import_s", "≤ 300 s for 1M", "{} s"),
+    ("watch index build (after import)", "index_build_s", "-", "{} s"),
+    ("ingest → screen → alert, end to end", "throughput_rps", "≥ 2,000 records/s", "{:,} rec/s"),
+    ("  alerts raised in that run", "throughput_alerts", "-", "{:,}"),
+    ("rows in the 1 %-malformed file", "malformed_rows", "1M", "{:,}"),
+    ("  all good rows in, every bad row quarantined", "malformed_ok", "yes", "{}"),
+    ("  detail", "malformed_detail", "", "{}"),
+    ("records stored for retro-screening", "retro_records", "10M", "{:,}"),
+    ("retro-screen one new watch, median", "retro_ms_p50", "≤ 1,000 ms", "{:,} ms"),
+    ("retro-screen one new watch, max of 20", "retro_ms_max", "≤ 1,000 ms", "{:,} ms"),
+    ("record arrival → alert visible, p50", "latency_ms_p50", "-", "{:,} ms"),
+    ("record arrival → alert visible, p99", "latency_ms_p99", "≤ 1,000 ms", "{:,} ms"),
+]
+
+
+def run_backend(name: str, url: str, args: argparse.Namespace) -> steps.Figures:
+    console.print(f"[bold]{name}[/]: {args.watches:,} watches", highlight=False)
+    work = OUT / name
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "home").mkdir(parents=True)
+    engine = make_engine(url)
+    upgrade(engine)
+    figures = steps.Figures()
+    watchlist, subjects = steps.write_watchlist(OUT, args.watches)
+    case_id = steps.import_step(engine, watchlist, figures)
+    index = steps.index_step(engine, work / "home", figures)
+    path, good, _ = steps.write_records(work, "stream.json", subjects, args.records, seed=21)
+    steps.throughput_step(engine, index, path, good, figures)
+    path, good, bad = steps.write_records(work, "malformed.json", subjects, args.bad_file_rows,
+                                          seed=22, bad_fraction=0.01)
+    steps.malformed_step(engine, path, good, bad, figures)
+    steps.retro_step(engine, case_id, subjects, figures)
+    with session_factory(engine)() as session:
+        index.refresh(session)
+        index.save(session, work / "home")
+    steps.latency_step(url, work / "home", work / "inbox", subjects, engine, figures,
+                       args.latency_samples)
+    engine.dispose()
+    return figures
+
+
+def start_pg() -> tuple[str, str]:
+    out = subprocess.run([str(ROOT / "scripts" / "pg.sh"), "start"], check=True,
+                         capture_output=True, text=True).stdout
+    env = dict(line.removeprefix("export ").split("=", 1) for line in out.splitlines()
+               if line.startswith("export "))
+    admin = create_engine(make_url(env["CASEWATCH_TEST_DATABASE_URL"]),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text('CREATE DATABASE "cw_bench_monitor"'))
+    admin.dispose()
+    url = make_url(env["CASEWATCH_TEST_DATABASE_URL"]).set(database="cw_bench_monitor")
+    return url.render_as_string(hide_password=False), env["CASEWATCH_PG_DIR"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=20_000, help="watches (default 20,000)")
+    parser.add_argument("--full", action="store_true",
+                        help="1M watches, 1M-row malformed file, 50k-record stream")
+    parser.add_argument("--records", type=int, default=None, help="records in the stream")
+    parser.add_argument("--no-pg", action="store_true", help="SQLite only")
+    args = parser.parse_args()
+    args.watches = 1_000_000 if args.full else args.scale
+    args.records = args.records or (50_000 if args.full else 10_000)
+    args.bad_file_rows = 1_000_000 if args.full else max(20_000, args.watches // 10)
+    args.latency_samples = 100 if args.full else 40
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = {"SQLite": run_backend("sqlite", f"sqlite:///{OUT / 'sqlite' / 'bench.db'}", args)}
+    if not args.no_pg:
+        url, pg_dir = start_pg()
+        try:
+            results["PostgreSQL"] = run_backend("postgresql", url, args)
+        finally:
+            subprocess.run([str(ROOT / "scripts" / "pg.sh"), "stop", pg_dir], check=False)
+    table = Table(title=f"casewatch monitoring benchmark: {args.watches:,} watches, "
+                        f"{args.records:,}-record stream")
+    table.add_column("figure")
+    table.add_column("target")
+    for name in results:
+        table.add_column(name, justify="right")
+    for label, key, target, fmt in ROWS:
+        cells = [fmt.format(results[n].values[key]) if key in results[n].values else "-"
+                 for n in results]
+        table.add_row(label, target, *cells)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""The measured steps of the monitoring benchmark, each on one database."""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, delete, func, select
+
+from casewatch.auth.users import ensure_admin
+from casewatch.cases import create_case, import_watches
+from casewatch.db.engine import session_factory, transaction
+from casewatch.db.models import Alert, Quarantine, Record, ScreenQueue, Watch
+from casewatch.generate.records import generate_records
+from casewatch.generate.watchlist import generate_watchlist
+from casewatch.monitor.ingest import ingest
+from casewatch.monitor.retro import retro_screen_watches
+from casewatch.monitor.screening import screen_pending
+from casewatch.monitor.watchindex import WatchIndex
+
+
+@dataclass
+class Figures:
+    """Measured numbers for one database (None = not measured)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def put(self, key: str, value: Any) -> None:
+        self.values[key] = value
+        print(f"  {key}: {value}", file=sys.stderr, flush=True)
+
+
+def write_watchlist(folder: Path, size: int) -> tuple[Path, list[dict[str, Any]]]:
+    path = folder / f"watchlist-{size}.jsonl"
+    subjects = list(generate_watchlist(size, seed=3))
+    if not path.exists():
+        path.write_bytes(b"".join(orjson.dumps(s) + b"\n" for s in subjects))
+    return path, subjects
+
+
+def write_records(folder: Path, name: str, subjects: list[dict[str, Any]], size: int,
+                  seed: int, bad_fraction: float = 0.0) -> tuple[Path, int, int]:
+    """An FtM file of generated records; returns (path, good rows, bad rows)."""
+    path = folder / name
+    rng = random.Random(seed)
+    good = bad = 0
+    with open(path, "wb") as fh:
+        for entity, _ in generate_records(subjects, size, seed=seed, variant_fraction=0.2):
+            fh.write(orjson.dumps(entity) + b"\n")
+            good += 1
+            if bad_fraction and rng.random() < bad_fraction / (1 - bad_fraction):
+                fh.write(b'{"id": "bad", "schema": "Person", "properties": [}\n')
+                bad += 1
+    return path, good, bad
+
+
+def import_step(engine: Engine, path: Path, figures: Figures) -> int:
+    with transaction(engine) as session:
+        admin = ensure_admin(session)
+        case = create_case(session, admin, title="benchmark", legal_basis="benchmark",
+                           review_date=(time_date()))
+        case_id = case.id
+    start = time.perf_counter()
+    with transaction(engine) as session:
+        result = import_watches(session, ensure_admin(session), case_id, path, retro=True)
+    elapsed = time.perf_counter() - start
+    figures.put("import_s", round(elapsed, 1))
+    figures.put("imported", result.imported)
+    return case_id
+
+
+def time_date() -> Any:
+    from datetime import date, timedelta
+
+    return date.today() + timedelta(days=300)
+
+
+def index_step(engine: Engine, home: Path, figures: Figures) -> WatchIndex:
+    start = time.perf_counter()
+    with session_factory(engine)() as session:
+        index = WatchIndex.build(session)
+        index.save(session, home)
+    figures.put("index_build_s", round(time.perf_counter() - start, 1))
+    return index
+
+
+def throughput_step(engine: Engine, index: WatchIndex, path: Path, good: int,
+                    figures: Figures) -> None:
+    start = time.perf_counter()
+    result = ingest(engine, "ftm", [path],
+                    on_batch=lambda fresh: screen_pending(engine, index, fresh=fresh).alerts)
+    elapsed = time.perf_counter() - start
+    assert result is not None and result.new == good, result
+    figures.put("throughput_rps", round(good / elapsed))
+    figures.put("throughput_alerts", result.alerts)
+
+
+def malformed_step(engine: Engine, path: Path, good: int, bad: int, figures: Figures) -> None:
+    before = _count(engine, Record)
+    start = time.perf_counter()
+    result = ingest(engine, "ftm", [path])  # stored and queued; screening measured elsewhere
+    elapsed = time.perf_counter() - start
+    assert result is not None
+    stored = _count(engine, Record) - before
+    quarantined = _count(engine, Quarantine)
+    figures.put("malformed_rows", good + bad)
+    figures.put("malformed_ok", stored == good and quarantined == bad)
+    figures.put("malformed_detail", f"{stored:,}/{good:,} good in, {quarantined:,}/{bad:,} "
+                                    f"quarantined, {round((good + bad) / elapsed):,} rows/s")
+    with transaction(engine) as session:  # leave the queue empty for the latency step
+        session.execute(delete(ScreenQueue))
+
+
+def retro_step(engine: Engine, case_id: int, subjects: list[dict[str, Any]],
+               figures: Figures, samples: int = 20) -> None:
+    from casewatch.cases import add_watch, subject_from_entity
+    from casewatch.ftm.io import parse_entity
+
+    stored = _count(engine, Record)
+    times = []
+    for subject in subjects[:samples]:
+        data = dict(subject, id=f"retro-{subject['id']}")
+        with transaction(engine) as session:
+            watch = add_watch(session, ensure_admin(session), case_id,
+                              subject_from_entity(parse_entity(data)), retro=False)
+            watch_id = watch.id
+        start = time.perf_counter()
+        retro_screen_watches(engine, [watch_id])
+        times.append(time.perf_counter() - start)
+    figures.put("retro_records", stored)
+    figures.put("retro_ms_p50", round(statistics.median(times) * 1000))
+    figures.put("retro_ms_max", round(max(times) * 1000))
+
+
+def latency_step(db_url: str, home: Path, inbox: Path, subjects: list[dict[str, Any]],
+                 engine: Engine, figures: Figures, samples: int) -> None:
+    env = {**os.environ, "CASEWATCH_HOME": str(home), "CASEWATCH_DATABASE_URL": db_url}
+    proc = subprocess.Popen([sys.executable, "-c", "from casewatch.cli import main; main()",
+                             "monitor", "--inbox", str(inbox), "--poll", "0.02"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        lat = [_one_latency(inbox, subjects[i % len(subjects)], f"lat-{i}", engine)
+               for i in range(samples + 1)][1:]  # the first one waits for start-up
+    finally:
+        proc.terminate()
+        proc.wait(timeout=120)
+    lat.sort()
+    figures.put("latency_ms_p50", round(statistics.median(lat) * 1000))
+    figures.put("latency_ms_p99", round(lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000))
+
+
+def _one_latency(inbox: Path, subject: dict[str, Any], rid: str, engine: Engine) -> float:
+    folder = inbox / "ftm"
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {"id": rid, "schema": subject["schema"], "properties": subject["properties"]}
+    tmp = folder / f".{rid}.json"
+    tmp.write_bytes(orjson.dumps(record) + b"\n")
+    start = time.perf_counter()
+    tmp.rename(folder / f"{rid}.json")
+    deadline = start + 300
+    while time.perf_counter() < deadline:
+        with session_factory(engine)() as session:
+            if session.scalar(select(Alert.id).where(Alert.record_entity_id == rid).limit(1)):
+                return time.perf_counter() - start
+        time.sleep(0.01)
+    raise RuntimeError(f"no alert for {rid} within 300 s")
+
+
+def _count(engine: Engine, model: Any) -> int:
+    with session_factory(engine)() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def active_watches(engine: Engine) -> int:
+    return _count(engine, Watch)
