@@ -87,9 +87,8 @@ def _screen_pairs(
     skip_self: bool = False,
 ) -> None:
     """Index ``watch``; for each (query, true keys), add true pairs and sampled candidates."""
-    from casewatch.matching import Screener, compile_entity
-
     from benchmarks.screening.exhaustive import candidate_slots
+    from casewatch.matching import Screener, compile_entity
 
     screener = Screener(watch)
     for entity, truth in queries:

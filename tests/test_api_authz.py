@@ -56,6 +56,9 @@ def fresh(engine: Engine, world: World, scope: str, proposed: bool = False) -> O
     """A new case (red for "own", blue for "other") with one watch, record and alert."""
     if scope == "none":
         return Objects(world.red_case, world.red_watch, world.red_alert, world.red_record, "rec-ivan")
+    if scope == "other-existing":
+        return Objects(world.blue_case, world.blue_watch, world.blue_alert, world.blue_record,
+                       "rec-zeb")
     owner, title, basis, name = (
         ("ana", "Red side case", "AML Act s.12", "Olga Ivanova") if scope == "own"
         else ("bob", BLUE_TITLE, BLUE_BASIS, BLUE_SUBJECT))
@@ -232,7 +235,11 @@ def test_authorisation_matrix(setup: tuple[TestClient, World], engine: Engine) -
     for endpoint in ENDPOINTS:
         for role, who in ROLES.items():
             for scope in (("own", "other") if endpoint.scoped else ("none",)):
-                objs = fresh(engine, world, scope, endpoint.proposed)
+                if endpoint.method == "POST" and endpoint.scoped:
+                    objs = fresh(engine, world, scope, endpoint.proposed)
+                else:  # reads change nothing: the world's own objects will do
+                    objs = fresh(engine, world, "none" if scope == "own" else
+                                 "other-existing" if scope == "other" else "none")
                 path = endpoint.path.format(case=objs.case, watch=objs.watch, alert=objs.alert,
                                             record=objs.record, entity=objs.entity)
                 before = audit_count(engine)

@@ -387,3 +387,29 @@ def test_sigterm_mid_run_leaves_no_file(env, tmp_path: Path):
     proc.wait(timeout=60)
     assert proc.returncode != 0
     assert [p.name for p in tmp_path.iterdir() if p.name != "home" and not p.name.startswith("casewatch")] == []
+
+
+def test_foreign_watchlist_schemata(tmp_path: Path):
+    """Organisations get company variants; non-subject entities (addresses...) are skipped."""
+    subjects = [
+        {"id": "org-1", "schema": "Organization", "properties": {"name": ["Harbour Logistics Ltd"]}},
+        {"id": "le-1", "schema": "LegalEntity", "properties": {"name": ["Zentrix Trading LLC"],
+                                                               "registrationNumber": ["555"]}},
+        {"id": "addr-1", "schema": "Address", "properties": {"full": ["1 Main Street"]}},
+    ]
+    made = list(generate_records(subjects, 200, seed=1, variant_fraction=1.0))
+    assert {t.subject_id for _, t in made} == {"org-1", "le-1"}
+    assert "legal_form" in {t.kind for _, t in made}
+    for entity, _ in made:
+        _assert_valid_ftm(entity)
+    only_addresses = tmp_path / "a.jsonl"
+    only_addresses.write_bytes(orjson.dumps(subjects[2]) + b"\n")
+    result = runner.invoke(app, ["generate", "records", "--watchlist", str(only_addresses),
+                                 "--out", str(tmp_path / "r"), "--truth", str(tmp_path / "t")])
+    assert "only 1 entities that are not persons, companies" in str(result.exception)
+
+
+def test_output_path_that_is_a_directory(tmp_path: Path):
+    result = runner.invoke(app, ["generate", "watchlist", "--size", "5", "--out", str(tmp_path)])
+    assert "is a directory" in str(result.exception)
+    assert list(tmp_path.iterdir()) == []

@@ -56,7 +56,7 @@ async def load(base: str, token: str, case_id: int, work: list[dict[str, Any]],
     latencies: list[float] = []
     errors: list[str] = []
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=600,
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"}, timeout=3600,
                                  limits=limits) as client:
         pending = list(work)
         started = time.perf_counter()

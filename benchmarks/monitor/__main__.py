@@ -99,11 +99,15 @@ def main() -> None:
     parser.add_argument("--full", action="store_true",
                         help="1M watches, 1M-row malformed file, 50k-record stream")
     parser.add_argument("--records", type=int, default=None, help="records in the stream")
+    parser.add_argument("--bad-rows", type=int, default=None,
+                        help="rows in the 1%%-malformed file (default: 1M with --full, else "
+                             "max(20,000, watches / 10))")
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
     args = parser.parse_args()
     args.watches = 1_000_000 if args.full else args.scale
     args.records = args.records or (50_000 if args.full else 10_000)
-    args.bad_file_rows = 1_000_000 if args.full else max(20_000, args.watches // 10)
+    args.bad_file_rows = args.bad_rows or (
+        1_000_000 if args.full else max(20_000, args.watches // 10))
     args.latency_samples = 100 if args.full else 40
     OUT.mkdir(parents=True, exist_ok=True)
     results = {"SQLite": run_backend("sqlite", f"sqlite:///{OUT / 'sqlite' / 'bench.db'}", args)}

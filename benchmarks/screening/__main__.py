@@ -25,7 +25,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from benchmarks.common import err_console, save_results, timed
+from benchmarks.common import ROOT, err_console, save_results, timed
 from benchmarks.screening import exhaustive, peer, report
 from benchmarks.screening.data import Query, ensure_dataset, read_queries
 from benchmarks.screening.measure import accuracy, timing, update_timing
@@ -48,7 +48,7 @@ def build_snapshot(watchlist: Any, snapshot: Any) -> dict[str, Any]:
     """Build the index in a child process (its peak RSS is the build's) and save a snapshot."""
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks.screening.build", str(watchlist), str(snapshot)],
-        check=True, capture_output=True, text=True,
+        check=True, capture_output=True, text=True, cwd=str(ROOT),
     )
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result

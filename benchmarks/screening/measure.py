@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,8 @@ class Timing:
     max_ms: float
     one_core_rps: float
     two_core_rps: float
+    one_core_cpu_rps: float  # records per CPU-second: what one core does when it is not shared
+    load_average: float  # 1-minute load average at the end: >2 means the cores were shared
 
 
 def screen_all(screener: Any, queries: Sequence[Query], threshold: float | None
@@ -88,8 +91,10 @@ def timing(screener: Any, queries: Sequence[Query], threshold: float | None
     """Latency per record on one thread, then records/s on one core and on two."""
     gc.collect()
     gc.freeze()  # the loaded index is long-lived: keep the collector from re-walking it
+    cpu = time.process_time()
     with timed() as one:
         results, times = screen_all(screener, queries, threshold)
+    cpu = time.process_time() - cpu
     entities = [q.entity for q in queries]
     with timed() as two:
         for _ in screener.screen_many(entities, threshold=threshold, limit=RESULT_LIMIT, workers=2):
@@ -98,6 +103,7 @@ def timing(screener: Any, queries: Sequence[Query], threshold: float | None
         p50_ms=percentile_ms(times, 50), p99_ms=percentile_ms(times, 99),
         max_ms=max(times) * 1000 if times else float("nan"),
         one_core_rps=len(queries) / one.seconds, two_core_rps=len(queries) / two.seconds,
+        one_core_cpu_rps=len(queries) / cpu, load_average=os.getloadavg()[0],
     )
 
 

@@ -64,7 +64,9 @@ def targets_table(r: dict[str, Any]) -> Table:
     b, t, u, acc = r["build"], r["timing"], r["updates"], r["accuracy"]
     scale = r["size"] / 1_000_000
     rows: list[list[Any]] = [
-        ["index build, s", b["build_seconds"], f"≤ {60 * scale:g}", _met(b["build_seconds"], 60 * scale, False)],
+        ["index build, s (wall)", b["build_seconds"], f"≤ {60 * scale:g}",
+         _met(b["build_seconds"], 60 * scale, False)],
+        ["index build, CPU s", b.get("build_cpu_seconds"), None, None],
         ["peak RSS of the build, MiB", b["peak_rss_mb"], f"≤ {2048 * scale:g}",
          _met(b["peak_rss_mb"], 2048 * scale, False)],
         ["snapshot size, MiB", b["snapshot_mb"], None, None],
@@ -72,7 +74,9 @@ def targets_table(r: dict[str, Any]) -> Table:
         ["latency p50, ms (one thread)", t["p50_ms"], "≤ 0.5", _met(t["p50_ms"], 0.5, False)],
         ["latency p99, ms (one thread)", t["p99_ms"], "≤ 5", _met(t["p99_ms"], 5, False)],
         ["records/s, one core", t["one_core_rps"], "≥ 2,000", _met(t["one_core_rps"], 2000, True)],
+        ["records per CPU-second, one thread", t.get("one_core_cpu_rps"), None, None],
         ["records/s, two cores", t["two_core_rps"], "≥ 4,000", _met(t["two_core_rps"], 4000, True)],
+        ["1-min load average after the timing (2 = cores full)", t.get("load_average"), None, None],
         ["candidate recall vs exhaustive same-scorer scan", r["candidate_recall"]["recall"],
          "≥ 0.995", _met(r["candidate_recall"]["recall"], 0.995, True)],
     ]

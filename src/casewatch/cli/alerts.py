@@ -74,12 +74,20 @@ def _print_alert(item: dict[str, Any]) -> None:
     console.print(f"record:  {record['caption']} ({record['schema']}, {record['entity_id']}) "
                   f"from {record['source']} id {record['source_id']}, fetched "
                   f"{record['fetched_at']}, sha256 {record['content_hash']}", highlight=False)
-    console.print("explanation:")
-    console.print_json(orjson.dumps(item["explanation"], default=str).decode())
+    explanation = item["explanation"] or {}
+    features, texts = explanation.get("features"), explanation.get("explanation") or {}
+    if isinstance(features, dict):
+        console.print(f"features (threshold {explanation.get('threshold')}):")
+        for name, value in features.items():
+            console.print(f"  {name:<24} {value:+.3f}  {texts.get(name, '')}", highlight=False)
+    else:
+        console.print("explanation:")
+        console.print_json(orjson.dumps(explanation, default=str).decode())
     console.print("history:")
     for step in item["history"]:
-        console.print(f"  {step['at']} {step['actor']} {step['action']} "
-                      f"{step['from']} -> {step['to']} {step['note'] or ''}", highlight=False)
+        console.print(f"  {step['at']} {step['actor'] or 'system'} {step['action']} "
+                      f"{step['from'] or '-'} -> {step['to']} {step['note'] or ''}",
+                      highlight=False)
 
 
 def _done(alert: Alert) -> None:

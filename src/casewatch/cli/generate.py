@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import signal
 import threading
 import time
@@ -86,6 +87,8 @@ def records_cmd(
     if out.resolve() == truth.resolve():
         raise CasewatchError("--out and --truth must be different files")
     started = time.perf_counter()
+    if watchlist.is_dir():
+        raise CasewatchError(f"{watchlist}: is a directory, expected a file")
     if not watchlist.is_file():
         raise CasewatchError(f"{watchlist}: file not found")
     total_bytes = watchlist.stat().st_size
@@ -103,8 +106,12 @@ def records_cmd(
         bar.update(task, completed=total_bytes)
         task = bar.add_task("generating records", total=size)
         with atomic_output(out) as rec_fh, atomic_output(truth) as truth_fh:
-            stream = generate_records(pool, size, seed, variant_fraction)
-            for n, (entity, row) in enumerate(stream, start=1):
+            try:
+                stream = generate_records(pool, size, seed, variant_fraction)
+                first = next(stream)
+            except ValueError as exc:
+                raise CasewatchError(f"{watchlist}: {exc}") from None
+            for n, (entity, row) in enumerate(itertools.chain([first], stream), start=1):
                 rec_fh.write(orjson.dumps(entity, option=orjson.OPT_APPEND_NEWLINE))
                 truth_fh.write(orjson.dumps(row.to_dict(), option=orjson.OPT_APPEND_NEWLINE))
                 if n % STEP == 0:

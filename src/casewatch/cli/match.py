@@ -139,18 +139,22 @@ def _count_lines(path: Path) -> int:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
 
 
-def _load_watchlist(path: Path) -> Screener:
-    screener = Screener()
+def _load_watchlist(path: Path, workers: int) -> Screener:
     total = _count_lines(path) if path.exists() else 0
     with progress() as bar:
         task = bar.add_task("indexing watchlist", total=total)
-        for number, data in enumerate(read_entity_dicts(path), start=1):
-            try:
-                screener.add(data)
-            except CasewatchError as exc:
-                raise CasewatchError(f"{path}, entity {number} ({data['id']}): {exc}") from None
-            bar.advance(task)
-    return screener
+
+        def entities() -> Iterator[dict[str, Any]]:
+            for data in read_entity_dicts(path):
+                yield data
+                bar.advance(task)
+
+        try:
+            return Screener.build(entities(), workers=workers)
+        except CasewatchError as exc:
+            if str(exc).startswith(str(path)):
+                raise
+            raise CasewatchError(f"{path}: {exc}") from None
 
 
 def screen_cmd(
@@ -166,7 +170,7 @@ def screen_cmd(
         raise CasewatchError(f"--threshold must be between 0 and 1, not {threshold}")
     if workers < 1 or limit < 1:
         raise CasewatchError("--workers and --limit must be at least 1")
-    screener = _load_watchlist(watchlist)
+    screener = _load_watchlist(watchlist, workers)
     queries = list(read_entity_dicts(records))
     for number, data in enumerate(queries, start=1):
         try:

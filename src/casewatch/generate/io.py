@@ -25,6 +25,8 @@ from casewatch.generate.pool import SubjectPool
 @contextmanager
 def atomic_output(path: Path) -> Iterator[IO[bytes]]:
     """Open a temporary file for writing; rename it to ``path`` only on success."""
+    if path.is_dir():
+        raise CasewatchError(f"{path}: is a directory, expected a file name to write")
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise CasewatchError(f"{path}: directory {directory} does not exist")
@@ -35,7 +37,10 @@ def atomic_output(path: Path) -> Iterator[IO[bytes]]:
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
             yield fh
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise CasewatchError(f"{path}: cannot write the output ({exc.strerror})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -85,5 +90,6 @@ def load_pool(path: Path, on_line: Callable[[int], None] | None = None) -> Subje
         if on_line is not None:
             on_line(len(raw))
     if len(pool) == 0:
-        raise CasewatchError(f"{path}: the watchlist has no entities")
+        what = f"only {pool.skipped} entities that are not" if pool.skipped else "no entities, expected"
+        raise CasewatchError(f"{path}: the watchlist has {what} persons, companies, vessels or wallets")
     return pool

@@ -269,16 +269,21 @@ def lookup_tokens(parts: list[str], country: str | None) -> tuple[str, list[Toke
 
 
 def _russian_lookup(part: str) -> Token | None:
-    """Patronymics and feminine family names are derived, not pooled: rebuild them."""
+    """Patronymics and feminine family names are derived, not pooled: look them up here."""
+    return _russian_derived().get(part.casefold())
+
+
+@functools.lru_cache(maxsize=1)
+def _russian_derived() -> dict[str, Token]:
     loc = LOCALES["ru"]
-    folded = part.casefold()
+    table: dict[str, Token] = {}
     for tok in loc.male.tokens:
         for female in (False, True):
             cand = _russian_token(patronymic(tok.native or "", female))
-            if cand.latin.casefold() == folded:
-                return cand
+            for form in (cand.latin, *cand.alts):
+                table.setdefault(form.casefold(), cand)
     for tok in loc.family.tokens:
         cand = _russian_female(tok)
-        if cand.latin.casefold() == folded:
-            return cand
-    return None
+        for form in (cand.latin, *cand.alts):
+            table.setdefault(form.casefold(), cand)
+    return table

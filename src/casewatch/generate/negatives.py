@@ -181,7 +181,7 @@ def _wallet_negative(pool: SubjectPool, rng: random.Random, rid: str) -> Entity 
 
 def make_negative(pool: SubjectPool, rng: random.Random, rid: str) -> tuple[Entity, TruthRow]:
     """One unwatched record: random (half) or a hard negative (the other half)."""
-    from casewatch.generate.records import SOURCES_BY_SCHEMA, TruthRow
+    from casewatch.generate.records import TruthRow, sources_for
 
     kind = rng.choices(list(NEGATIVE_KINDS), weights=list(NEGATIVE_KINDS.values()))[0]
     entity: Entity | None = None
@@ -194,7 +194,7 @@ def make_negative(pool: SubjectPool, rng: random.Random, rid: str) -> tuple[Enti
     elif kind == "hard_negative_wallet":
         entity = _wallet_negative(pool, rng, rid)
     if entity is not None:
-        source = rng.choice(SOURCES_BY_SCHEMA[entity["schema"]])
+        source = rng.choice(sources_for(entity["schema"]))
         return entity, TruthRow(rid, None, kind, source)
     entity, source, note = _random(pool, rng, rid)
     return entity, TruthRow(rid, None, "random", source, note)

@@ -20,6 +20,11 @@ from casewatch.generate.names import COUNTRY_LOCALE, LOCALES
 
 Entity = dict[str, Any]
 NATIVE_COUNTRIES = {c for c, code in COUNTRY_LOCALE.items() if LOCALES[code].native}
+#: Organisations get company variants (legal forms, registration numbers).
+ORG_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
+#: What a watchlist subject can be; other entities in a watchlist file (addresses,
+#: sanctions, ownerships...) are read and skipped.
+SUBJECT_SCHEMATA = ORG_SCHEMATA | {"Person", "Vessel", "CryptoWallet", "Airplane"}
 
 
 def fold(text: str) -> str:
@@ -83,6 +88,8 @@ class SubjectPool:
 
     def __init__(self) -> None:
         self._raw: list[bytes] = []
+        #: entities that are not screening subjects (see SUBJECT_SCHEMATA), not kept
+        self.skipped = 0
         self.eligible: dict[str, array[int]] = {}
         self.schema_index: dict[str, array[int]] = {}
         self.name_keys: set[int] = set()
@@ -101,9 +108,12 @@ class SubjectPool:
 
     def add(self, entity: Entity, raw: bytes | None = None) -> None:
         """Add one subject (an FtM dict; ``raw`` is its JSON if already at hand)."""
+        schema: str = entity["schema"]
+        if schema not in SUBJECT_SCHEMATA:
+            self.skipped += 1
+            return
         index = len(self._raw)
         self._raw.append(raw if raw is not None else orjson.dumps(entity))
-        schema: str = entity["schema"]
         props: dict[str, list[str]] = entity.get("properties", {})
         self.schema_index.setdefault(schema, array("I")).append(index)
         names = props.get("name", []) + props.get("alias", [])
@@ -145,16 +155,16 @@ class SubjectPool:
             nat = (props.get("nationality") or [""])[0]
             if nat in NATIVE_COUNTRIES or any(not _is_latin(a) for a in aliases):
                 kinds.append("transliteration")
-        elif schema == "Company":
+        elif schema in ORG_SCHEMATA:
             kinds.append("legal_form")
             if props.get("registrationNumber") or props.get("leiCode"):
                 kinds.append("identifier")
             if any(not _is_latin(a) for a in aliases):
                 kinds.append("transliteration")
-        elif schema == "Vessel":
+        elif schema == "Vessel" and props.get("imoNumber"):
             kinds.append("identifier")
-            if any(not _is_latin(a) for a in aliases):
-                kinds.append("transliteration")
+        if schema == "Vessel" and any(not _is_latin(a) for a in aliases):
+            kinds.append("transliteration")
         return kinds
 
     @classmethod

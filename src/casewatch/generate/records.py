@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from casewatch.generate import negatives
-from casewatch.generate.pool import SubjectPool
+from casewatch.generate.pool import ORG_SCHEMATA, SubjectPool
 from casewatch.generate.variants import VARIANTS, first
 
 Entity = dict[str, Any]
@@ -29,6 +29,7 @@ SOURCES_BY_SCHEMA = {
     "Company": ["registry", "court", "property", "shipment", "sanctions_list"],
     "Vessel": ["shipment", "sanctions_list"],
     "CryptoWallet": ["wallet_transfer", "sanctions_list"],
+    "Airplane": ["sanctions_list"],
 }
 UPPER_CASE_SOURCES = {"registry", "shipment", "sanctions_list"}
 IDENTIFIER_PROPS = {
@@ -36,6 +37,7 @@ IDENTIFIER_PROPS = {
     "Company": ["registrationNumber", "leiCode", "ogrnCode", "innCode"],
     "Vessel": ["imoNumber"],
     "CryptoWallet": ["publicKey"],
+    "Airplane": ["registrationNumber"],
 }
 
 
@@ -71,7 +73,7 @@ def _copy_context(subject: Entity, props: dict[str, list[str]], rng: random.Rand
         nat = first(subject, "nationality")
         if nat and rng.random() < 0.5:
             props["country"] = [nat]
-    elif schema == "Company":
+    elif schema in ORG_SCHEMATA:
         if sp.get("country") and rng.random() < 0.7:
             props["country"] = sp["country"]
         if sp.get("address") and rng.random() < 0.3:
@@ -87,10 +89,18 @@ def _copy_context(subject: Entity, props: dict[str, list[str]], rng: random.Rand
         del props[key]
 
 
+def _identifier_props(schema: str) -> list[str]:
+    return IDENTIFIER_PROPS.get(schema, IDENTIFIER_PROPS["Company"])
+
+
+def sources_for(schema: str) -> list[str]:
+    return SOURCES_BY_SCHEMA.get(schema, SOURCES_BY_SCHEMA["Company"])
+
+
 def _identifier_variant(subject: Entity, rng: random.Random) -> tuple[dict[str, list[str]], str] | None:
     """Copy one identifier; the name may be the same, slightly off, or entirely different."""
     sp = subject["properties"]
-    held = [p for p in IDENTIFIER_PROPS[subject["schema"]] if sp.get(p)]
+    held = [p for p in _identifier_props(subject["schema"]) if sp.get(p)]
     if not held:
         return None
     prop = rng.choice(held)
@@ -130,7 +140,7 @@ def make_variant(
                 continue
             props, note = {"name": [variant[0]]}, variant[1]
         _copy_context(subject, props, rng)
-        source = rng.choice(SOURCES_BY_SCHEMA[subject["schema"]])
+        source = rng.choice(sources_for(subject["schema"]))
         entity = {"id": rid, "schema": subject["schema"], "properties": props}
         return entity, TruthRow(rid, subject["id"], kind, source, note)
     return None
@@ -149,10 +159,12 @@ def generate_records(
         raise ValueError("variant fraction must be between 0 and 1")
     pool = watchlist if isinstance(watchlist, SubjectPool) else SubjectPool.from_entities(watchlist)
     if len(pool) == 0:
-        raise ValueError("the watchlist is empty")
+        raise ValueError("the watchlist has no screening subjects (persons, companies, vessels...)")
     rng = random.Random(seed)
     kinds = [k for k in VARIANT_KINDS if pool.eligible.get(k)]
     variants_left = round(size * variant_fraction)
+    if variants_left and not kinds:
+        raise ValueError("no watchlist subject has a name or identifier to make variants of")
     for index in range(size):
         rid = record_id(seed, index)
         made: tuple[Entity, TruthRow] | None = None

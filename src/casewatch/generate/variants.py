@@ -15,6 +15,7 @@ from typing import Any
 
 from casewatch.generate import companies
 from casewatch.generate.names import lookup_tokens
+from casewatch.generate.pool import ORG_SCHEMATA
 from casewatch.generate.translit import is_cyrillic, romanise
 
 Entity = dict[str, Any]
@@ -26,6 +27,8 @@ KEYBOARD = {
     "v": "cfgb", "w": "qase", "x": "zsdc", "y": "tghu", "z": "asx",
 }
 ALL_FORMS = set(companies.LIMITED) | set(companies.STOCK) | set(companies.SPELLED.values())
+_FORMS_LONGEST_FIRST = sorted(ALL_FORMS | {f for forms, _ in companies.JURISDICTIONS.values() for f in forms},
+                              key=lambda f: (-len(f), f))
 
 
 def first(entity: Entity, prop: str) -> str | None:
@@ -35,7 +38,7 @@ def first(entity: Entity, prop: str) -> str | None:
 
 def split_form(name: str) -> tuple[list[str], str]:
     """Split a company name into its words and its legal form (prefix or suffix)."""
-    for form in sorted(ALL_FORMS, key=len, reverse=True):
+    for form in _FORMS_LONGEST_FIRST:
         if name.endswith(" " + form):
             return name[: -len(form) - 1].split(" "), form
         if name.startswith(form + " ") and form in companies.PREFIX_FORMS:
@@ -62,7 +65,7 @@ def _edit(word: str, rng: random.Random) -> str:
 def typo(subject: Entity, rng: random.Random) -> Variant:
     """One or two character edits (keyboard slips, transpositions, drops) in the name."""
     name = first(subject, "name") or ""
-    words, form = split_form(name) if subject["schema"] == "Company" else (name.split(" "), "")
+    words, form = split_form(name) if subject["schema"] in ORG_SCHEMATA else (name.split(" "), "")
     long_idx = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
     if not long_idx:
         return None
@@ -112,7 +115,7 @@ def _translit_cyrillic_name(subject: Entity, names: set[str]) -> Variant:
     if cyr is None:
         return None
     name = first(subject, "name") or ""
-    _, form = split_form(name) if subject["schema"] == "Company" else ([], "")
+    _, form = split_form(name) if subject["schema"] in ORG_SCHEMATA else ([], "")
     words = cyr.split('"')[1] if '"' in cyr else cyr
     out = companies.compose([romanise(words, "icao")], form)
     return (out, "Cyrl->Latn (ICAO)") if out not in names else None

@@ -119,24 +119,32 @@ class CandidateIndex:
     def _key_id(self, key: str) -> int:
         kid = self.vocab.get(key)
         if kid is None:
-            kid = len(self.postings)
-            self.vocab[key] = kid
-            self.postings.append(array("i"))
-            if len(key) >= MIN_DELETE_LEN and key[0] not in "~%#$^&":
-                for variant in _deletes(key):
-                    found = self.deletes.get(variant)
-                    if found is None:
-                        self.deletes[variant] = kid
-                    elif isinstance(found, int):
-                        self.deletes[variant] = [found, kid]
-                    else:
-                        found.append(kid)
+            kid = self._new_key(key)
+        return kid
+
+    def _new_key(self, key: str) -> int:
+        """Add a key to the vocabulary (and a name token to the delete dictionary)."""
+        kid = len(self.postings)
+        self.vocab[key] = kid
+        self.postings.append(array("i"))
+        if len(key) >= MIN_DELETE_LEN and key[0] not in "~%#$^&":
+            deletes = self.deletes
+            for variant in _deletes(key):
+                found = deletes.get(variant)
+                if found is None:
+                    deletes[variant] = kid
+                elif isinstance(found, int):
+                    deletes[variant] = [found, kid]
+                else:
+                    found.append(kid)
         return kid
 
     def add(self, slot: int, compiled: Compiled) -> None:
         """File subject ``slot`` under its keys (slots must be added in ascending order)."""
+        vocab, postings = self.vocab, self.postings
         for key in compiled_keys(compiled):
-            self.postings[self._key_id(key)].append(slot)
+            kid = vocab.get(key)
+            postings[self._new_key(key) if kid is None else kid].append(slot)
         while len(self.lengths) < slot:
             self.lengths.append(0)
         self.lengths.append(min((len(a.tokens) for a in compiled.aliases), default=0) if compiled.aliases else 0)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any
 
@@ -87,11 +89,20 @@ class Screener:
                 screener.add(entity)
             return screener
         ctx = multiprocessing.get_context("fork")
+        pending: deque[AsyncResult[list[tuple[str, Compiled]]]] = deque()
         with ctx.Pool(workers) as pool:
-            for chunk in pool.imap(_compile_chunk, _chunks(entities, 1000)):
-                for key, compiled in chunk:
-                    screener.add(compiled, key=key)
+            # chunks are read here (errors surface in this thread), a few in flight at once
+            for chunk in _chunks(entities, 1000):
+                pending.append(pool.apply_async(_compile_chunk, (chunk,)))
+                while len(pending) > 2 * workers:
+                    screener._add_compiled(pending.popleft().get())
+            while pending:
+                screener._add_compiled(pending.popleft().get())
         return screener
+
+    def _add_compiled(self, chunk: list[tuple[str, Compiled]]) -> None:
+        for key, compiled in chunk:
+            self.add(compiled, key=key)
 
     # -- the watchlist --------------------------------------------------------
     def add(self, entity: Entity | Compiled, key: str | None = None) -> None:

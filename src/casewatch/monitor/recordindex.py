@@ -11,20 +11,20 @@ frequent token) and are skipped unless nothing rarer exists.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+import math
 from collections.abc import Iterable
 
 from followthemoney import EntityProxy
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from casewatch.db.models import RecordKey
+from casewatch.db.models import Record
 from casewatch.matching import Compiled, blocking_keys, compile_entity
 
 #: A key found on more records than this is "common" and is not used for candidates.
 COMMON_KEY_CAP = 2000
 #: At most this many candidate records (those sharing most keys) are scored per watch.
-MAX_CANDIDATES = 500
+MAX_CANDIDATES = 60
 
 
 def key_hash(key: str) -> int:
@@ -55,6 +55,27 @@ def key_rows(record_id: int, entity: EntityProxy | Compiled) -> list[dict[str, i
     return [{"key": k, "record_id": record_id} for k in entity_key_hashes(entity)]
 
 
+def _lookup(session: Session, keys: list[int], each: int) -> dict[int, list[int]]:
+    """Up to ``each`` record ids per key, in one round trip per 50 keys.
+
+    A ``UNION ALL`` of per-key ``LIMIT`` sub-selects (plain SQL: compiling a
+    different SQLAlchemy statement per key count costs more than the query):
+    each is an index range scan that stops after ``each`` rows.
+    """
+    found: dict[int, list[int]] = {}
+    for start in range(0, len(keys), 50):
+        chunk = keys[start:start + 50]
+        sql = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT key, record_id FROM record_keys WHERE key = :k{i} "
+            f"LIMIT :each) AS t{i}" for i in range(len(chunk))
+        )
+        params: dict[str, int] = {f"k{i}": key for i, key in enumerate(chunk)}
+        params["each"] = each
+        for key, record_id in session.execute(text(sql), params):
+            found.setdefault(key, []).append(record_id)
+    return found
+
+
 def candidate_records(
     session: Session,
     keys: Iterable[int],
@@ -62,21 +83,24 @@ def candidate_records(
     cap: int = COMMON_KEY_CAP,
     limit: int = MAX_CANDIDATES,
 ) -> list[int]:
-    """Record ids sharing the most (informative) keys with ``keys``, best first.
+    """Record ids sharing the most informative keys with ``keys``, best first.
 
     Each key is looked up on its own with ``LIMIT cap + 1`` (an index range
-    scan), so a very common key costs at most ``cap`` rows. Rare keys are used
-    first; common keys only when no rare key found anything.
+    scan), so a very common key costs at most ``cap`` rows and brings no
+    candidates (unless no rarer key found anything). Candidates are ranked by
+    the summed rarity of the keys they share (IDF, ``log(1 + N / df)`` with N
+    the number of stored records), as the watch index ranks its own
+    candidates, and the best ``limit`` are returned.
     """
-    hits: dict[int, list[int]] = {}
-    for key in keys:
-        stmt = select(RecordKey.record_id).where(RecordKey.key == key).limit(cap + 1)
-        hits[key] = list(session.execute(stmt).scalars())
-    informative = [ids for ids in hits.values() if 0 < len(ids) <= cap]
-    if not informative:
-        # Only common keys: fall back to the rarest ones, capped.
-        informative = sorted((ids for ids in hits.values() if ids), key=len)[:2]
-    votes: Counter[int] = Counter()
-    for ids in sorted(informative, key=len):
-        votes.update(ids)
-    return [record_id for record_id, _ in votes.most_common(limit)]
+    total = max(1, int(session.scalar(select(func.max(Record.id))) or 1))
+    hits = [ids for ids in _lookup(session, sorted(set(keys)), cap + 1).values() if ids]
+    informative = [ids for ids in hits if len(ids) <= cap]
+    if not informative:  # only common keys: the rarest one drives
+        informative = sorted(hits, key=len)[:1]
+    votes: dict[int, float] = {}
+    for ids in informative:
+        weight = math.log(1 + total / len(ids))
+        for record_id in ids:
+            votes[record_id] = votes.get(record_id, 0.0) + weight
+    ranked = sorted(votes.items(), key=lambda item: (-item[1], item[0]))
+    return [record_id for record_id, _ in ranked[:limit]]

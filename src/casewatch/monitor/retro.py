@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from casewatch.cases.watches import active_watches_filter
 from casewatch.db.engine import transaction
 from casewatch.db.models import Record, Watch
-from casewatch.matching import Screener
+from casewatch.matching import Compiled, Screener, compile_entity, score_pair
 from casewatch.monitor.alerting import Hit, raise_alerts
 from casewatch.monitor.ingest import Fresh
 from casewatch.monitor.recordindex import candidate_records, query_key_hashes
@@ -76,18 +76,35 @@ def _floor(session: Session, ids: Sequence[int]) -> float:
     return min(default, float(low)) if low is not None else default
 
 
+def _score(screener: Screener, key: str, subject: Compiled, records: Fresh,
+           floor: float) -> list[Hit]:
+    """Score each record against one watch exactly as the watch index would.
+
+    Same scorer, weights, floor and :class:`~casewatch.matching.Match` shape as
+    :meth:`Screener.screen`, minus its candidate search (the candidates are given).
+    """
+    slot = screener.slot_of[key]
+    hits: list[Hit] = []
+    for rid in sorted(records):
+        stored, entity = records[rid]
+        query = entity if isinstance(entity, Compiled) else compile_entity(entity)
+        scored = score_pair(query, subject, screener.weights, floor=floor)
+        if scored.score >= floor and scored.score > 0.0:
+            hits.append(Hit(stored, screener._match(scored.score, slot, scored.features)))
+    return hits
+
+
 def screen_by_keys(session: Session, watch_id: int, entity: EntityProxy, now: datetime,
                    floor: float) -> list[int]:
     """Retro-screen one watch via the record-side index; returns new alert ids."""
-    candidates = candidate_records(session, query_key_hashes(entity))
+    subject = compile_entity(entity)
+    candidates = candidate_records(session, query_key_hashes(subject))
     if not candidates:
         return []
     records = _current(session, load_records(session, candidates))
     screener = Screener()
-    screener.add(entity, str(watch_id))
-    hits = [Hit(stored, m) for rid in sorted(records)
-            for stored, rec in [records[rid]]
-            for m in screener.screen(rec, threshold=floor, limit=1)]
+    screener.add(subject, str(watch_id))
+    hits = _score(screener, str(watch_id), subject, records, floor)
     return raise_alerts(session, hits, now=now, retro=True,
                         default_threshold=get_settings().threshold)
 
