@@ -17,10 +17,13 @@ with ``name_similarity`` fixed at weight 1.0 (a perfect name alone scores 1,
 which keeps scores readable), ``schema_mismatch`` fixed at −1.0 (a rule, not
 evidence) and the threshold t kept at the documented default (0.70, as yente's)
 unless ``--fit-threshold``. The other main weights (in [0.5, 1]), the
-adjustments and the steepness k are fitted by minimising the log loss (each
-data source weighing the same: the generator half, FEBRL 4 and FEBRL 3 a
-quarter each) with a light L2 pull towards the current weights (features rare
-in the data keep their hand-set value), by projected Adam in numpy.
+adjustments and the steepness k are fitted by minimising the log loss with a
+light L2 pull towards the current weights (features rare in the data keep
+their value), by projected Adam in numpy. The loss is weighted: the generator
+carries half, FEBRL 4 and FEBRL 3 a quarter each, and within each source the
+true pairs weigh as much as the (ten times more numerous) false ones
+(``--positive-share``): a missed subject costs a screening system more than a
+false alert.
 
 Adjustments keep the sign of their meaning and are bounded: a bonus (birth
 date or country agreeing) adds at most +0.2, so that it can tip a good name
@@ -40,6 +43,7 @@ import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -52,6 +56,7 @@ L2 = 2e-3
 STEPS = 2500
 MAX_BONUS, MAX_PENALTY = 0.2, -0.5
 SOURCE_SHARE = {"generator": 0.5, "febrl4": 0.25, "febrl3": 0.25}
+POSITIVE_SHARE = 0.5  # balanced: true and false pairs weigh the same
 
 
 @dataclass
@@ -71,16 +76,22 @@ def _arrays(pairs: LabelledPairs, main: Sequence[str], adjust: Sequence[str]
     return m, z
 
 
-def _sample_weights(sources: Sequence[str]) -> np.ndarray:
-    """Each source contributes its share of the loss, whatever its number of pairs."""
-    arr = np.asarray(sources)
+def _sample_weights(sources: Sequence[str], labels: Sequence[int], positive_share: float
+                    ) -> np.ndarray:
+    """Each source contributes its share of the loss, whatever its number of pairs; within
+    a source, true pairs carry ``positive_share`` of it (a missed match costs more than a
+    false alert in screening, and true pairs are the rarer ones)."""
+    arr, y = np.asarray(sources), np.asarray(labels, dtype=bool)
     out = np.zeros(len(arr))
     present = {s: SOURCE_SHARE.get(s, 0.25) for s in set(sources)}
     total = sum(present.values())
     for source, share in present.items():
-        mask = arr == source
-        out[mask] = share / total / mask.sum()
-    return out
+        for label, part in ((True, positive_share), (False, 1.0 - positive_share)):
+            mask = (arr == source) & (y == label)
+            if mask.any():
+                out[mask] = share / total * part / mask.sum()
+    normalised: np.ndarray = out / out.sum()
+    return normalised
 
 
 def _bounds(start: Any, adjust: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -92,12 +103,13 @@ def _bounds(start: Any, adjust: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def fit(pairs: LabelledPairs, start: Any, fit_threshold: bool = False) -> Model:
+def fit(pairs: LabelledPairs, start: Any, fit_threshold: bool = False,
+        positive_share: float = POSITIVE_SHARE) -> Model:
     """Fit weights on ``pairs`` (starting from and pulled towards ``start``: a Weights)."""
     main, adjust = list(start.main), list(start.adjustments)
     m, z = _arrays(pairs, main, adjust)
     y = np.asarray(pairs.labels, dtype=np.float64)
-    sw = _sample_weights(pairs.sources)
+    sw = _sample_weights(pairs.sources, pairs.labels, positive_share)
     keep = z[:, adjust.index("schema_mismatch")] == 0 if "schema_mismatch" in adjust else None
     if keep is not None:  # decided by rule: not evidence for the weights
         m, z, y, sw = m[keep], z[keep], y[keep], sw[keep] / sw[keep].sum()
@@ -189,6 +201,19 @@ def report(held: LabelledPairs, before: Any, after: Any) -> list[list[Any]]:
     return rows
 
 
+def kind_recall(held: LabelledPairs, before: Any, after: Any) -> list[list[Any]]:
+    """Held-out recall of true generator pairs per variant kind, before and after."""
+    labels = np.asarray(held.labels, dtype=bool)
+    kinds = np.asarray(held.kinds)
+    sb, sa = score_all(held, before), score_all(held, after)
+    rows = []
+    for kind in sorted({k for k, y in zip(held.kinds, held.labels, strict=True) if y}):
+        mask = labels & (kinds == kind)
+        rows.append([kind, int(mask.sum()), float(np.mean(sb[mask] >= before.threshold)),
+                     float(np.mean(sa[mask] >= after.threshold))])
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks.calibrate", description=__doc__.split("\n")[0])
     parser.add_argument("--subjects", type=int, default=20_000, help="generated watchlist size")
@@ -196,15 +221,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fit-threshold", action="store_true",
                         help="choose the threshold with the best training F1 (default: keep it)")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--positive-share", type=float, default=POSITIVE_SHARE,
+                        help="share of each source's loss carried by its true pairs (default 0.5)")
     parser.add_argument("--no-febrl", action="store_true", help="generator pairs only")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="weights file to compare with (default: the current weights.json)")
     parser.add_argument("--dry-run", action="store_true", help="report, do not write weights.json")
     args = parser.parse_args(argv)
-    from casewatch.matching.score import WEIGHTS, Weights
+    from casewatch.matching.score import WEIGHTS, Weights, load_weights
 
     started = time.perf_counter()
     pairs = collect_pairs(args.subjects, args.records, args.seed, febrl=not args.no_febrl)
     train, held = pairs.split(0.7, random.Random(args.seed))
-    model = fit(train, WEIGHTS, args.fit_threshold)
+    model = fit(train, WEIGHTS, args.fit_threshold, args.positive_share)
     if args.fit_threshold:
         fitted = Weights(model.main, model.adjustments, model.threshold)
         labels = np.asarray(train.labels, dtype=bool)
@@ -212,19 +241,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         model.threshold = WEIGHTS.threshold
     after = Weights(model.main, model.adjustments, model.threshold)
-    rows = report(held, WEIGHTS, after)
+    baseline = load_weights(args.baseline) if args.baseline else WEIGHTS
+    rows = report(held, baseline, after)
     print_table("Weights before → after", ["feature", "before", "after"],
-                [[n, WEIGHTS.main.get(n, WEIGHTS.adjustments.get(n)),
+                [[n, baseline.main.get(n, baseline.adjustments.get(n)),
                   after.main.get(n, after.adjustments.get(n))]
                  for n in [*after.main, *after.adjustments]]
-                + [["threshold", WEIGHTS.threshold, after.threshold]])
+                + [["threshold", baseline.threshold, after.threshold]])
     print_table("Held-out pairs at the default threshold",
                 ["source", "weights", "threshold", "pairs", "true", "precision", "recall", "F1"], rows)
+    kinds = kind_recall(held, baseline, after)
+    print_table("Held-out recall of true pairs by kind", ["kind", "true pairs", "before", "after"],
+                kinds)
     meta = {"pairs": len(pairs.labels), "train": len(train.labels), "held_out": len(held.labels),
             "sources": sorted(set(pairs.sources)), "steepness": round(model.steepness, 2),
             "held_out_f1": round(rows[-1][-1], 4), "seconds": round(time.perf_counter() - started, 1),
             "command": "python -m benchmarks.calibrate", "at": time.strftime("%Y-%m-%d")}
-    save_results("calibrate", {"meta": meta, "weights": after.__dict__, "rows": rows})
+    meta["positive_share"] = args.positive_share
+    save_results("calibrate", {"meta": meta, "weights": after.__dict__, "rows": rows,
+                               "kinds": kinds})
     if args.dry_run:
         print("dry run: weights.json left unchanged")
     else:

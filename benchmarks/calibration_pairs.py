@@ -37,15 +37,17 @@ class LabelledPairs:
     labels: list[int] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
     compiled: list[tuple[Any, Any]] = field(default_factory=list)
 
-    def add(self, q: Any, c: Any, label: int, source: str, group: str) -> None:
+    def add(self, q: Any, c: Any, label: int, source: str, group: str, kind: str) -> None:
         from casewatch.matching.score import feature_vector
 
         self.features.append(feature_vector(q, c))
         self.labels.append(label)
         self.sources.append(source)
         self.groups.append(group)
+        self.kinds.append(kind)
         self.compiled.append((q, c))
 
     def subset(self, rows: Iterable[int]) -> LabelledPairs:
@@ -55,6 +57,7 @@ class LabelledPairs:
             out.labels.append(self.labels[i])
             out.sources.append(self.sources[i])
             out.groups.append(self.groups[i])
+            out.kinds.append(self.kinds[i])
             out.compiled.append(self.compiled[i])
         return out
 
@@ -82,16 +85,16 @@ def _screen_pairs(
     out: LabelledPairs,
     source: str,
     watch: Sequence[dict[str, Any]],
-    queries: Sequence[tuple[dict[str, Any], set[str]]],
+    queries: Sequence[tuple[dict[str, Any], set[str], str]],
     rng: random.Random,
     skip_self: bool = False,
 ) -> None:
-    """Index ``watch``; for each (query, true keys), add true pairs and sampled candidates."""
+    """Index ``watch``; for each (query, true keys, kind), add true pairs and sampled candidates."""
     from benchmarks.screening.exhaustive import candidate_slots
     from casewatch.matching import Screener, compile_entity
 
     screener = Screener(watch)
-    for entity, truth in queries:
+    for entity, truth, kind in queries:
         q = compile_entity(entity)
         qid = entity["id"]
         slots = candidate_slots(screener, q)
@@ -102,11 +105,11 @@ def _screen_pairs(
                 continue
             subject = screener.get(key)
             if subject is not None:
-                out.add(q, subject, 1, source, f"{source}:{qid}")
+                out.add(q, subject, 1, source, f"{source}:{qid}", kind)
         for key, subject in _sample_negatives(q, others, rng):
             if skip_self and key < qid:
                 continue
-            out.add(q, subject, 0, source, f"{source}:{qid}")
+            out.add(q, subject, 0, source, f"{source}:{qid}", kind)
 
 
 def generator_pairs(out: LabelledPairs, subjects: int, records: int, seed: int) -> None:
@@ -114,7 +117,7 @@ def generator_pairs(out: LabelledPairs, subjects: int, records: int, seed: int) 
 
     watch = list(generate_watchlist(subjects, seed))
     made = list(generate_records(watch, records, seed + 1, variant_fraction=0.5))
-    queries = [(e, {t.subject_id} if t.subject_id else set()) for e, t in made]
+    queries = [(e, {t.subject_id} if t.subject_id else set(), t.kind) for e, t in made]
     _screen_pairs(out, "generator", watch, queries, random.Random(seed))
 
 
@@ -127,13 +130,14 @@ def febrl_pairs(out: LabelledPairs, seed: int) -> None:
         links4.setdefault(a, set()).add(b)
         links4.setdefault(b, set()).add(a)
     ids_4a = {e["id"] for e in data.a4}
-    queries4 = [(e, {k for k in links4.get(e["id"], set()) if k in ids_4a}) for e in data.b4]
+    queries4 = [(e, {k for k in links4.get(e["id"], set()) if k in ids_4a}, "febrl4")
+                for e in data.b4]
     _screen_pairs(out, "febrl4", data.a4, queries4, random.Random(seed))
     links3: dict[str, set[str]] = {}
     for a, b in data.links3:
         links3.setdefault(a, set()).add(b)
         links3.setdefault(b, set()).add(a)
-    queries3 = [(e, links3.get(e["id"], set())) for e in data.d3]
+    queries3 = [(e, links3.get(e["id"], set()), "febrl3") for e in data.d3]
     _screen_pairs(out, "febrl3", data.d3, queries3, random.Random(seed + 1), skip_self=True)
 
 

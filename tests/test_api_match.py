@@ -172,3 +172,30 @@ def test_request_and_response_validate_against_yente_models(
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Person" in proc.stdout and "True" in proc.stdout
+
+
+def test_large_case_screener_is_snapshotted_for_other_workers(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One worker builds a big case's screener and saves it; another loads it, then catches up."""
+    from casewatch.api import screeners
+    from casewatch.auth.users import get_user
+    from casewatch.cases import add_watch, build_subject
+
+    world = build_world(engine)
+    monkeypatch.setattr(screeners, "SNAPSHOT_MIN", 1)
+    first = screeners.ScreenerCache(tmp_path)
+    with transaction(engine) as s, first.case(s, world.red_case) as screener:
+        assert len(screener) == 1
+    [snapshot] = (tmp_path / "index" / "api").glob(f"case-{world.red_case}-*.screener")
+    with transaction(engine) as s:
+        add_watch(s, get_user(s, "ana"), world.red_case, build_subject("Company", "Later Ltd"),
+                  retro=False)
+    loaded: list[Path] = []
+    real_load = screeners.Screener.load
+    monkeypatch.setattr(screeners.Screener, "load",
+                        classmethod(lambda cls, path: loaded.append(path) or real_load(path)))
+    second = screeners.ScreenerCache(tmp_path)
+    with transaction(engine) as s, second.case(s, world.red_case) as screener:
+        assert len(screener) == 2  # the snapshot's watch plus the one added since
+    assert loaded == [snapshot]

@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from benchmarks import common
 from benchmarks.linkage import febrl
 
@@ -104,6 +103,7 @@ def test_screening_benchmark_at_toy_scale(bench_out: Path) -> None:
 
 def test_calibration_fits_without_touching_weights(bench_out: Path) -> None:
     from benchmarks.calibrate import main
+
     from casewatch.matching.score import WEIGHTS_PATH
 
     before = WEIGHTS_PATH.read_bytes()
@@ -114,6 +114,7 @@ def test_calibration_fits_without_touching_weights(bench_out: Path) -> None:
     assert result["weights"]["main"]["name_similarity"] == 1.0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not common.peers_python().exists(), reason="bench-out/peers-venv not created")
 def test_logic_v2_worker(bench_out: Path) -> None:
     pairs = bench_out / "pairs.jsonl"

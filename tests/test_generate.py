@@ -413,3 +413,26 @@ def test_output_path_that_is_a_directory(tmp_path: Path):
     result = runner.invoke(app, ["generate", "watchlist", "--size", "5", "--out", str(tmp_path)])
     assert "is a directory" in str(result.exception)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_output_does_not_depend_on_the_hash_seed():
+    """Byte-identical across processes, whatever PYTHONHASHSEED (no set-order leaks)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, orjson\n"
+        "from casewatch.generate import generate_records, generate_watchlist\n"
+        "w = list(generate_watchlist(800, 5))\n"
+        "h = hashlib.sha256(b''.join(orjson.dumps(e) for e in w))\n"
+        "for e, t in generate_records(w, 800, 6, 0.5):\n"
+        "    h.update(orjson.dumps(e) + orjson.dumps(t.to_dict()))\n"
+        "print(h.hexdigest())\n"
+    )
+    digests = {
+        subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed},
+                       capture_output=True, text=True, check=True).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1

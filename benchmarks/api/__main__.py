@@ -24,7 +24,13 @@ from typing import Any
 
 import httpx
 
-from benchmarks.api.setup import CLI, ensure_database, ensure_watchlist, environment, queries
+from benchmarks.api.setup import (
+    CLI,
+    ensure_database,
+    ensure_watchlist,
+    environment,
+    queries,
+)
 from benchmarks.common import console, err_console, out_dir, percentile_ms, save_results
 from casewatch.matching import Screener
 
@@ -90,19 +96,23 @@ def warm_up(base: str, token: str, case_id: int, sample: list[dict[str, Any]]) -
             return time.perf_counter() - started
 
 
-def in_process(folder: Path, watchlist: Path, work: list[dict[str, Any]]) -> dict[str, Any]:
-    """The same queries screened by the same screener, in this process, one thread."""
-    snapshots = sorted((folder / "index" / "api").glob("case-*.screener"))
-    started = time.perf_counter()
-    if snapshots:
-        screener = Screener.load(snapshots[0])
-        how = "snapshot load"
-    else:
-        import orjson
+def prepare_screener(folder: Path, case_id: int) -> tuple[Screener, float]:
+    """Build the case's screener here, as the server would (it saves the snapshot the
+    server's workers then load, so none of them builds a million watches itself)."""
+    from casewatch.api.screeners import ScreenerCache
+    from casewatch.db.engine import make_engine, transaction
 
-        screener = Screener(orjson.loads(line) for line in watchlist.open("rb"))
-        how = "build"
-    ready = time.perf_counter() - started
+    engine = make_engine(environment(folder)["CASEWATCH_DATABASE_URL"])
+    started = time.perf_counter()
+    with transaction(engine) as session, ScreenerCache(folder).case(session, case_id) as screener:
+        pass
+    engine.dispose()
+    return screener, time.perf_counter() - started
+
+
+def in_process(screener: Screener, ready: float, work: list[dict[str, Any]]) -> dict[str, Any]:
+    """The same queries screened by the same screener, in this process, one thread."""
+    how = "build"
     lat = []
     for query in work:
         entity = {"id": "q", **query}
@@ -126,6 +136,8 @@ def main() -> None:
     watchlist = ensure_watchlist(folder, size)
     meta = ensure_database(folder, watchlist)
     work = queries(watchlist, args.requests)
+    err_console.print("building the case screener (and its snapshot for the server) ...")
+    screener, built = prepare_screener(folder, meta["case_id"])
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen([*CLI, "serve", "--port", str(port), "--workers", str(args.workers)],
@@ -142,7 +154,7 @@ def main() -> None:
         proc.wait(timeout=60)
     api = {"requests_per_s": len(lat) / seconds, "p50_ms": percentile_ms(lat, 50),
            "p99_ms": percentile_ms(lat, 99), "errors": len(errors), "warm_up_s": round(warm, 1)}
-    local = in_process(folder, watchlist, work)
+    local = in_process(screener, built, work)
     report(size, meta, api, local, len(work), args.workers)
 
 

@@ -5,7 +5,7 @@ database is written to only for as long as the inserts take:
 
 1. read and validate every line (FtM entity, watchable schema, a name or an
    identifier; out-of-scope properties dropped) into a compact temporary file,
-   on two worker processes for big files (``casewatch.cases.validation``);
+   optionally on worker processes (``casewatch.cases.validation``);
    the first bad line raises one error naming the file and line, before any write;
 2. insert the validated rows in batches inside the caller's single transaction
    (SQLAlchemy Core ``executemany`` on SQLite, ``COPY`` on PostgreSQL), and
@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from casewatch.audit.log import append
 from casewatch.auth.access import require_case, require_role
 from casewatch.cases.cases import WRITER_ROLES
-from casewatch.cases.validation import checked_chunks, default_workers, open_file
+from casewatch.cases.validation import checked_chunks, open_file
 from casewatch.cases.watches import (
     active_watches_filter,
     resolve_expiry,
@@ -74,14 +74,13 @@ class _Scan:
 
 
 def _validate(path: Path, existing: set[str], spool: IO[bytes], progress: ProgressFn | None,
-              workers: int | None) -> _Scan:
+              workers: int) -> _Scan:
     """Pass 1: validate every line of ``path`` and spool compact rows; raise on the first bad one."""
     scan, seen, digest = _Scan(), set(existing), hashlib.sha256()
     done = 0
     with open_file(path) as fh:
         total = os.fstat(fh.fileno()).st_size
-        count = default_workers(total) if workers is None else workers
-        for checked in checked_chunks(fh, digest, count):
+        for checked in checked_chunks(fh, digest, workers):
             for subject_id, line, dropped in checked.rows:
                 if subject_id in seen:
                     if subject_id in existing:
@@ -186,13 +185,13 @@ def import_watches(
     retro: bool = True,
     progress: ProgressFn | None = None,
     batch_size: int = BATCH_SIZE,
-    workers: int | None = None,
+    workers: int = 0,
 ) -> ImportResult:
     """Import every subject of an FtM JSON lines file as a watch of ``case_id``, or none.
 
     Audited as one ``watch.import`` event (file name, SHA-256, counts). With
-    ``retro`` the new watches are screened against stored records. ``workers``
-    validation processes (default: 2 for files of 16 MB or more, else none).
+    ``retro`` the new watches are screened against stored records. ``workers`` > 0
+    validates on that many worker processes (see ``casewatch.cases.validation``).
     """
     require_role(actor, *WRITER_ROLES, action="watch.import")
     case = require_case(session, actor, case_id, action="watch.import", write=True)

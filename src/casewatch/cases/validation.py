@@ -1,18 +1,20 @@
 """Validate a JSON lines file of watch subjects in chunks, in order, optionally on 2 cores.
 
-Turning a line into a checked FtM entity costs about 50 µs (followthemoney
-cleans every value), which is most of a million-subject import. Big files are
-therefore validated by a small pool of worker processes, each taking chunks of
-lines. Results come back in file order, so the first bad line is always the
-one reported. The workers are started through a fork server, so they never
-inherit the parent's database connections.
+Turning a line into a checked FtM entity costs about 50 µs of CPU
+(followthemoney cleans every value), which is most of a million-subject
+import. On request (``workers``, ``casewatch watch import --workers 2``) the
+chunks are validated by a small pool of worker processes. Results come back in
+file order, so the first bad line is always the one reported. The workers are
+started through a fork server, so they never inherit the parent's database
+connections; like any multiprocessing code this needs a main module guarded by
+``if __name__ == "__main__"`` (the ``casewatch`` command is), which is why it
+is opt-in rather than the default for every caller (e.g. the HTTP API).
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,8 +29,6 @@ from casewatch.errors import CasewatchError
 from casewatch.ftm.io import parse_entity
 
 CHUNK_LINES = 2000
-#: Files at least this big are validated by worker processes.
-PARALLEL_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -90,13 +90,6 @@ def read_chunks(fh: IO[bytes], digest: hashlib._Hash) -> Iterator[Chunk]:
             chunk = Chunk(number + 1, [])
     if chunk.lines:
         yield chunk
-
-
-def default_workers(size: int) -> int:
-    """Worker processes for a file of ``size`` bytes: 0 (inline) for small files, else 2."""
-    if size < PARALLEL_BYTES:
-        return 0
-    return max(1, min(2, os.cpu_count() or 1))
 
 
 def checked_chunks(fh: IO[bytes], digest: hashlib._Hash, workers: int) -> Iterator[Checked]:

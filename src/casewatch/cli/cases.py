@@ -179,6 +179,8 @@ def watch_import(
     case: Annotated[int, typer.Option(help="Case id")],
     threshold: Annotated[float | None, typer.Option(help="Alert threshold")] = None,
     expires: Annotated[str | None, typer.Option(help="Expiry date (default: the maximum)")] = None,
+    workers: Annotated[int, typer.Option(
+        help="Validate on this many worker processes (0: in this process)", min=0, max=16)] = 0,
 ) -> None:
     """Import every subject of a file as a watch of the case: all of them, or none."""
     from casewatch.cases import import_watches
@@ -188,7 +190,7 @@ def watch_import(
     engine = open_engine()
     with progress() as bar, transaction(engine) as session:
         result = import_watches(session, current_user(session), case, file, threshold=threshold,
-                                expires=when, progress=_Bar(bar, file))
+                                expires=when, progress=_Bar(bar, file), workers=workers)
     console.print(
         f"imported {result.imported} watches into case {result.case_id} "
         f"(threshold {result.threshold}, until {result.expires_at.isoformat()}); "

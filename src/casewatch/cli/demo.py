@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.panel import Panel
+from rich.progress import TaskID
 from rich.table import Table
 
 from casewatch.cli.common import console, open_engine, progress
@@ -31,7 +32,7 @@ def demo(
     engine = open_engine(require_schema=False)
     upgrade(engine)
     with progress(transient=True) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def step(label: str, done: int, total: int | None) -> None:
             if label not in tasks:

@@ -12,6 +12,8 @@ import typer
 from casewatch.cli.common import err_console, open_engine
 from casewatch.errors import CasewatchError
 
+HEALTHCHECK_TIMEOUT = 120
+
 
 def default_workers() -> int:
     """One worker per core, at least two (so one slow request never blocks the others)."""
@@ -39,8 +41,11 @@ def serve_cmd(
     err_console.print(f"casewatch API on http://{host}:{port} ({count} workers); docs at /docs",
                       highlight=False)
     try:
+        # a worker loading a million-watch screener snapshot holds the GIL for a while:
+        # give it time to answer the supervisor's health check instead of being restarted
         uvicorn.run("casewatch.api.app:app_factory", factory=True, host=host, port=port,
-                    workers=count, log_level=log_level, access_log=False)
+                    workers=count, log_level=log_level, access_log=False,
+                    timeout_worker_healthcheck=HEALTHCHECK_TIMEOUT)
     finally:
         if metrics_dir:
             shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -13,7 +13,7 @@ import itertools
 import random
 from dataclasses import dataclass
 
-from casewatch.generate import pools_latin, pools_native
+from casewatch.generate import pools_latin, pools_native, tails
 from casewatch.generate.sampling import Weighted
 from casewatch.generate.translit import female_family, patronymic, romanise
 
@@ -27,10 +27,15 @@ class Token:
     native: str | None = None
 
 
+#: Zipf exponents: family names are spread wider than given names (as in real populations).
+GIVEN_S = 0.9
+FAMILY_S = 0.75
+
+
 class Pool:
     """Tokens with Zipf weights (rank r drawn with weight 1 / (r + 2) ** s)."""
 
-    def __init__(self, tokens: list[Token], s: float = 1.0) -> None:
+    def __init__(self, tokens: list[Token], s: float = GIVEN_S) -> None:
         self.tokens = tokens
         self._weighted = Weighted(tokens, [1.0 / (rank + 2) ** s for rank in range(len(tokens))])
 
@@ -42,14 +47,14 @@ class Pool:
         return self.tokens[:n]
 
 
-def _latin_pool(text: str, accents: dict[str, str]) -> Pool:
+def _latin_pool(text: str, accents: dict[str, str], s: float = GIVEN_S) -> Pool:
     """Latin tokens; where the name has diacritics, ``latin`` has them and ``alts`` the ASCII."""
     tokens = []
     for word in text.split():
         plain = word.replace("_", " ")
         accented = accents.get(plain)
         tokens.append(Token(accented, (plain,)) if accented else Token(plain))
-    return Pool(tokens)
+    return Pool(tokens, s)
 
 
 def _accents(code: str) -> dict[str, str]:
@@ -142,8 +147,17 @@ class Locale:
                 middle = _russian_token(patronymic(self.male.draw(rng).native or "", female))
         elif self.code == "ar" and rng.random() < self.middle_share:
             middle = self.male.draw(rng)  # the father's name (nasab)
-        elif self.code == "hi" and not female and rng.random() < self.middle_share:
-            middle = Token("Kumar", (), "कुमार")
+        elif self.code == "hi" and rng.random() < self.middle_share:
+            roll = rng.random()
+            if roll < 0.35:  # Kumar / Kumari, or the father's name (western and southern India)
+                middle = Token("Kumari", (), "कुमारी") if female else Token("Kumar", (), "कुमार")
+            else:
+                middle = self.male.draw(rng)
+        elif self.code == "fa":
+            # compound given names (Mohammad Ali, Mohammad Reza) are for men
+            if not female and rng.random() < self.middle_share:
+                middle = self.male.draw(rng)
+                middle = None if middle.latin == given.latin else middle
         elif rng.random() < self.middle_share:
             middle = (self.female if female else self.male).draw(rng)
             if middle.latin == given.latin:
@@ -180,32 +194,73 @@ def _chinese_given() -> list[Token]:
     return out[len(chars):] + chars
 
 
+def _persian_compounds(male: list[Token]) -> list[Token]:
+    """Persian family names formed from given names: Hosseinzadeh, Alipour, Ahmadinejad, Rezaifar."""
+    out = []
+    bases = [t for t in male[:50] if " " not in t.latin and "-" not in t.latin and t.native]
+    for tok in bases:
+        base = tok.latin
+        out.append(Token(f"{base}zadeh", (f"{base}zade", f"{base}-Zadeh"), f"{tok.native}\u200cزاده"))
+        out.append(Token(f"{base}pour", (f"{base}pur", f"{base}-Pour"), f"{tok.native}\u200cپور"))
+    for latin, alts, native in tails.persian_tail([(t.latin, t.native or "") for t in bases]):
+        out.append(Token(latin, alts, native))
+    return out
+
+
+def _latin_tail(code: str) -> list[Token]:
+    out = []
+    for name in tails.latin_tail(code):
+        plain = tails.ascii_fold(name, german=code == "de")
+        out.append(Token(name, (plain,)) if plain != name else Token(name))
+    return out
+
+
+def _with_tail(pooled: list[Token], tail: list[Token]) -> Pool:
+    """A family-name pool: the hand-written names first, then the rarer composed ones."""
+    tokens = list(pooled)
+    seen = {t.latin for t in pooled}
+    for tok in tail:
+        if tok.latin not in seen:
+            seen.add(tok.latin)
+            tokens.append(tok)
+    return Pool(tokens, FAMILY_S)
+
+
 def _build() -> dict[str, Locale]:
     locales: dict[str, Locale] = {}
-    middle = {"en": 0.4, "es": 0.3, "de": 0.25, "fr": 0.15, "tr": 0.2, "it": 0.1, "pt": 0.3}
+    middle = {"en": 0.45, "es": 0.3, "de": 0.35, "fr": 0.3, "tr": 0.35, "it": 0.25, "pt": 0.35}
     for code, (pools, countries) in pools_latin.LATIN_LOCALES.items():
         acc = _accents(code)
         locales[code] = Locale(
             code, _latin_pool(pools["male"], acc), _latin_pool(pools["female"], acc),
-            _latin_pool(pools["family"], acc), countries, middle[code],
+            _with_tail(_latin_pool(pools["family"], acc, FAMILY_S).tokens, _latin_tail(code)),
+            countries, middle[code],
         )
     ru = pools_native.RUSSIAN
     locales["ru"] = Locale(
         "ru", Pool(_russian_pool(ru["male"])), Pool(_russian_pool(ru["female"])),
-        Pool(_russian_pool(ru["family"])), ["ru", "ru", "ru", "by", "kz", "ua"], 0.8, True,
+        _with_tail(_russian_pool(ru["family"]), [_russian_token(n) for n in tails.russian_tail()]),
+        ["ru", "ru", "ru", "by", "kz", "ua"], 0.8, True,
     )
     for code, pools, countries, mid in (
         ("ar", pools_native.ARABIC, ["sy", "iq", "sa", "ae", "eg", "ly", "ye", "lb", "jo", "sd"], 0.6),
-        ("fa", pools_native.PERSIAN, ["ir", "ir", "ir", "af"], 0.0),
-        ("hi", pools_native.HINDI, ["in", "in", "in", "np"], 0.2),
+        ("fa", pools_native.PERSIAN, ["ir", "ir", "ir", "af"], 0.3),
+        ("hi", pools_native.HINDI, ["in", "in", "in", "np"], 0.4),
     ):
+        male = _native_tokens(pools["male"])
+        family = _native_tokens(pools["family"])
+        tail: list[Token] = []
+        if code == "fa":
+            tail = _persian_compounds(male)
+        elif code == "ar":
+            tail = [t for t in male if " " not in t.latin]  # a grandfather's name as family name
         locales[code] = Locale(
-            code, Pool(_native_tokens(pools["male"])), Pool(_native_tokens(pools["female"])),
-            Pool(_native_tokens(pools["family"])), countries, mid, True,
+            code, Pool(male), Pool(_native_tokens(pools["female"])),
+            _with_tail(family, tail), countries, mid, True,
         )
     given = Pool(_chinese_given(), s=0.6)
     locales["zh"] = Locale(
-        "zh", given, given, Pool(_native_tokens(pools_native.CHINESE_FAMILY)),
+        "zh", given, given, Pool(_native_tokens(pools_native.CHINESE_FAMILY), FAMILY_S),
         ["cn", "cn", "cn", "hk", "tw", "sg"], 0.0, True,
     )
     return locales

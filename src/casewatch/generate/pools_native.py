@@ -98,12 +98,22 @@ PERSIAN = {
         نادر=Nader|Nadir کاظم=Kazem|Kazim یوسف=Yousef|Yusuf مرتضی=Morteza|Murtaza
         مسعود=Masoud|Masood|Massoud محسن=Mohsen|Muhsin روح‌الله=Rouhollah|Ruhollah
         عبدالله=Abdollah|Abdullah اسماعیل=Esmaeil|Ismail|Esmail صادق=Sadegh|Sadeq|Sadiq
-        فریدون=Fereydoun|Feridun بیژن=Bijan|Bizhan شهرام=Shahram کیوان=Keyvan|Kayvan""",
+        فریدون=Fereydoun|Feridun بیژن=Bijan|Bizhan شهرام=Shahram کیوان=Keyvan|Kayvan
+        بابک=Babak رامین=Ramin آرش=Arash|Aresh پیمان=Peyman|Payman سهراب=Sohrab
+        کوروش=Kourosh|Kurosh|Cyrus منوچهر=Manouchehr|Manuchehr غلامرضا=Gholamreza|Qolamreza
+        غلامحسین=Gholamhossein|Gholam_Hossein نعمت‌الله=Nematollah|Nematolah
+        حبیب‌الله=Habibollah|Habibullah اسدالله=Asadollah|Asadullah عزت‌الله=Ezzatollah
+        ابوالفضل=Abolfazl|Abulfazl امید=Omid میلاد=Milad پوریا=Pouria|Puria وحید=Vahid|Wahid
+        یاسر=Yaser|Yasser سجاد=Sajjad|Sajad مجتبی=Mojtaba|Mujtaba""",
     "female": """فاطمه=Fatemeh|Fatima زهرا=Zahra|Zahraa مریم=Maryam|Mariam معصومه=Masoumeh|Masumeh
         زینب=Zeynab|Zainab سمیرا=Samira نرگس=Narges|Nargis لیلا=Leila|Layla شیرین=Shirin
         پریسا=Parisa مهسا=Mahsa نازنین=Nazanin سارا=Sara|Sarah الهام=Elham آزاده=Azadeh
         فرشته=Fereshteh|Fereshte مینا=Mina نسرین=Nasrin|Nasreen شهلا=Shahla طاهره=Tahereh
-        سپیده=Sepideh نیلوفر=Niloufar|Nilufar گلناز=Golnaz بهاره=Bahareh""",
+        سپیده=Sepideh نیلوفر=Niloufar|Nilufar گلناز=Golnaz بهاره=Bahareh اعظم=Azam
+        منیژه=Manijeh|Manizheh پروین=Parvin فریبا=Fariba مهناز=Mahnaz ژاله=Jaleh|Zhaleh
+        سوسن=Soosan|Susan شبنم=Shabnam رویا=Roya|Roja ساناز=Sanaz ترانه=Taraneh
+        هانیه=Haniyeh|Hanieh کبری=Kobra|Kubra صدیقه=Sedigheh|Sediqeh اشرف=Ashraf
+        گلاره=Golareh آتنا=Atena|Athena یاسمن=Yasaman|Yasmin نگار=Negar مرجان=Marjan""",
     "family": """محمدی=Mohammadi|Mohamadi حسینی=Hosseini|Husseini|Hoseini احمدی=Ahmadi
         رضایی=Rezaei|Rezaee|Rezai موسوی=Mousavi|Musavi|Moussavi کریمی=Karimi جعفری=Jafari|Jaafari
         رحیمی=Rahimi صادقی=Sadeghi|Sadeqi|Sadiqi حیدری=Heidari|Haidari|Heydari

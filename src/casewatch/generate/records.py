@@ -170,9 +170,10 @@ def generate_records(
         made: tuple[Entity, TruthRow] | None = None
         if rng.random() * (size - index) < variants_left:
             variants_left -= 1
-            made = make_variant(pool, rng.choice(kinds), rng, rid)
-            if made is None:
-                made = make_variant(pool, "exact", rng, rid)
+            for kind in (rng.choice(kinds), "exact", "identifier"):
+                made = make_variant(pool, kind, rng, rid)
+                if made is not None:
+                    break
         if made is None:
             made = negatives.make_negative(pool, rng, rid)
         yield _house_style(made, rng)

@@ -46,6 +46,8 @@ RARE_DF = 2000
 WEAK_RARE_DF = 300
 #: Subjects passed to the scorer per query (besides identifier/crypto hits).
 DEFAULT_CANDIDATES = 20
+#: Up to this many postings, weights are summed in a dict (cheaper than numpy calls).
+PY_ACCUMULATE = 3000
 MIN_DELETE_LEN = 5
 FUZZY_WEIGHT = 0.8
 PHONETIC_WEIGHT = 0.4
@@ -236,41 +238,65 @@ class CandidateIndex:
             local.owner = np.zeros(size, dtype=np.int32)
         return local.scores, local.owner
 
-    def candidates(self, compiled: Compiled, alive: np.ndarray, limit: int = DEFAULT_CANDIDATES) -> tuple[np.ndarray, np.ndarray]:
+    def _accumulate(self, rare: list[tuple[array[int], float]], size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct slots of the recruiting keys and their summed weights."""
+        if len(rare) == 1:
+            slots = np.frombuffer(rare[0][0], dtype=np.int32)
+            return slots, np.full(len(slots), rare[0][1])
+        if sum(len(p) for p, _ in rare) <= PY_ACCUMULATE:  # small: plain dict, no numpy overhead
+            acc: dict[int, float] = {}
+            get = acc.get
+            for plist, weight in rare:
+                for slot in plist:
+                    acc[slot] = get(slot, 0.0) + weight
+            return (np.fromiter(acc.keys(), dtype=np.int32, count=len(acc)),
+                    np.fromiter(acc.values(), dtype=np.float64, count=len(acc)))
+        scores, owner = self._buffers(size)
+        arrays = [np.frombuffer(p, dtype=np.int32) for p, _ in rare]
+        for arr, (_, weight) in zip(arrays, rare, strict=True):
+            scores[arr] += weight
+        cat = np.concatenate(arrays)
+        positions = np.arange(len(cat), dtype=np.int32)
+        owner[cat] = positions
+        slots = cat[owner[cat] == positions]  # each slot once
+        values = scores[slots].astype(np.float64)
+        scores[slots] = 0.0
+        return slots, values
+
+    def candidates(
+        self, compiled: Compiled, alive: np.ndarray, limit: int = DEFAULT_CANDIDATES
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Slots of the best ``limit`` live subjects for a query (plus identifier hits), best first."""
         empty = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
         keys = self.query_keys(compiled)
-        if not keys:
-            return empty
         total = max(self.live, 1)
-        rare: list[tuple[np.ndarray, float]] = []
-        common: list[tuple[np.ndarray, float]] = []
+        rare: list[tuple[array[int], float]] = []
+        common: list[tuple[array[int], float]] = []
         for kid, weight in keys.items():
             plist = self.postings[kid]
             df = len(plist)
             if df == 0:
                 continue
-            arr = np.frombuffer(plist, dtype=np.int32)
             idf = weight * math.log(1.0 + total / df)
             recruits = df <= (RARE_DF if weight >= 1.0 else WEAK_RARE_DF) or weight >= ID_WEIGHT
-            (rare if recruits else common).append((arr, idf))
+            (rare if recruits else common).append((plist, idf))
         if not rare and not common:
             return empty
         if not rare:  # only common keys: the rarest one drives
             common.sort(key=lambda item: len(item[0]))
             rare.append(common.pop(0))
-        scores, owner = self._buffers(len(alive))
-        for arr, weight in rare:
-            scores[arr] += weight
-        cat = np.concatenate([a for a, _ in rare]) if len(rare) > 1 else rare[0][0]
-        owner[cat] = np.arange(len(cat), dtype=np.int32)
-        slots = cat[owner[cat] == np.arange(len(cat), dtype=np.int32)]
-        values = scores[slots].astype(np.float64)
-        scores[slots] = 0.0
-        for arr, weight in common:
+        slots, values = self._accumulate(rare, len(alive))
+        for plist, weight in common:
+            arr = np.frombuffer(plist, dtype=np.int32)
             pos = np.searchsorted(arr, slots)
             pos[pos >= len(arr)] = len(arr) - 1
             values += weight * (arr[pos] == slots)
+        return self._select(compiled, slots, values, alive, limit)
+
+    def _select(
+        self, compiled: Compiled, slots: np.ndarray, values: np.ndarray, alive: np.ndarray, limit: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Length-normalise, drop dead slots, keep the best ``limit`` (and ties), best first."""
         # length normalisation: a subject with more tokens than the query explains less of it
         query_len = min((len(a.tokens) for a in compiled.aliases), default=0)
         lengths = np.frombuffer(self.lengths, dtype=np.uint8)[slots].astype(np.float64)

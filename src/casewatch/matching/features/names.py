@@ -26,7 +26,7 @@ QUERY_EXTRA_COST = 1.0
 CANDIDATE_EXTRA_COST = 0.6
 FAMILY_BOOST = 1.3
 #: Matched evidence (in token weights) at which a name match counts as fully informative.
-FULL_EVIDENCE = 1.5
+FULL_EVIDENCE = 1.0
 #: Share of the weight difference between an initial and the full word it stands
 #: for that counts as unexplained ("N. Raze" is weaker evidence than "Nivuta Raze").
 INITIAL_REST = 0.25
