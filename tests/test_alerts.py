@@ -205,3 +205,16 @@ def test_cli_alerts_list_jsonl_and_triage(world, cli):
     with transaction(engine) as s:
         assert s.get(Alert, red_id).status == "dismissed"
         assert [a for a, _, _ in history(s, red_id)] == ["dismiss", "suppress"]
+
+
+def test_a_step_taken_on_a_stale_status_is_refused(world):
+    """The status moves by compare-and-set: a step based on an old status changes nothing."""
+    from casewatch.alerts.triage import _move
+
+    engine, alert_id, _ = world
+    with transaction(engine) as s:
+        alert = s.get(Alert, alert_id)
+        dismiss(s, user(s, "ana"), alert_id, "other person")
+        with pytest.raises(CasewatchError, match="changed by someone else"):
+            _move(s, alert, "new", "proposed", None)
+        assert s.get(Alert, alert_id).status == "dismissed"

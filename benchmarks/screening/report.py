@@ -166,4 +166,10 @@ def markdown(r: dict[str, Any]) -> str:
     for make in TABLES:
         title, cols, rows = make(r)
         parts.append(f"**{title}**\n\n{markdown_table(cols, rows)}\n")
+    ex = r["exhaustive"]
+    if ex.get("all_subjects_candidate_recall") is not None:
+        parts.append(f"All subjects the scorer accepts on the sample (rapidfuzz top 200 ∪ "
+                     f"candidates ∪ true subject, scored): {ex['scorer_accepted_in_candidates']:,} "
+                     f"of {ex['scorer_accepted']:,} were among casewatch's candidates "
+                     f"({ex['all_subjects_candidate_recall']:.3f}).\n")
     return "\n".join(parts)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from casewatch.audit.log import append
@@ -130,18 +130,38 @@ def transition(session: Session, actor: User, alert_id: int, action: str,
     if action == "confirm":
         _check_four_eyes(session, actor, alert)
     before = alert.status
-    alert.status = step.target
     params: dict[str, object] | None = None
+    assignee_id = alert.assignee_id
     if action == "assign":
         target = assignee or actor
         _check_assignee(case, target)
-        alert.assignee_id = target.id
+        assignee_id = target.id
         params = {"assignee": target.name}
         text = text or f"assigned to {target.name}"
     elif action == "return":
-        alert.assignee_id = proposer_id(session, alert.id) or alert.assignee_id
+        assignee_id = proposer_id(session, alert.id) or alert.assignee_id
+    _move(session, alert, before, step.target, assignee_id)
     _record(session, actor, alert, action, before, text, params)
     return alert
+
+
+def _move(session: Session, alert: Alert, before: str, after: str,
+          assignee_id: int | None) -> None:
+    """Compare-and-set the status, so two people acting at once cannot both move the alert.
+
+    (PostgreSQL also holds the row lock; on SQLite this is the guard.)
+    """
+    result = session.execute(
+        update(Alert)
+        .where(Alert.id == alert.id, Alert.status == before)
+        .values(status=after, assignee_id=assignee_id, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise CasewatchError(
+            f"alert {alert.id} was changed by someone else meanwhile: look at it again"
+        )
+    session.refresh(alert)
 
 
 def _check_assignee(case: Case, user: User) -> None:

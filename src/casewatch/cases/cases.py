@@ -158,7 +158,7 @@ def _summary(session: Session, case: Case) -> CaseSummary:
             .group_by(Alert.status)
         )
     }
-    team = session.get(Team, case.team_id).name if case.team_id else None  # type: ignore[union-attr]
+    team = case.team.name if case.team is not None else None
     return CaseSummary(case, team, active, total - active, alerts)
 
 

@@ -219,19 +219,21 @@ def watch_remove(
 def watch_list(
     case: Annotated[int, typer.Option(help="Case id")],
     all_: Annotated[bool, typer.Option("--all", help="Include expired and removed")] = False,
-    limit: Annotated[int | None, typer.Option(help="At most this many")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many (0: all)", min=0)] = 1000,
     fmt: Format = "table",
 ) -> None:
-    """The watches of a case (active ones unless --all)."""
+    """The watches of a case (active ones unless --all), the first 1000 unless --limit."""
     from casewatch.cases import list_watches
     from casewatch.cases.watches import watch_dict
 
     with transaction(open_engine()) as session:
         watches = list_watches(session, current_user(session), case, include_ended=all_,
-                               limit=limit)
+                               limit=limit or None)
         items = [watch_dict(w) for w in watches]
     emit(items, fmt, ["watch_id", "subject_id", "schema", "caption", "threshold",
                       "expires_at", "state"], f"watches of case {case}")
+    if limit and len(items) == limit:
+        err_console.print(f"showing the first {limit} watches: --limit N or --limit 0 for all")
 
 
 @watch_app.command("renew")

@@ -69,8 +69,15 @@ def ingest_command(
             assert index is not None
             return screen_pending(engine, index, fresh=fresh).alerts
 
-        result = ingest(engine, source, paths, on_batch=on_batch if index else None,
-                        progress=lambda n: bar.advance(task, n))
+        try:
+            result = ingest(engine, source, paths, on_batch=on_batch if index else None,
+                            progress=lambda n: bar.advance(task, n))
+        except CasewatchError as exc:
+            with transaction(engine) as session:
+                append(session, actor=actor, action="ingest", object_type="source",
+                       object_id=source, outcome="error",
+                       params={"files": [p.name for p in paths], "error": str(exc)[:500]})
+            raise
     if result is None:
         raise CasewatchError(
             f"{', '.join(map(str, paths))}: another worker is ingesting this content right now"

@@ -130,11 +130,12 @@ def _person_negative(pool: SubjectPool, rng: random.Random, rid: str, keep: str)
         return None
     loc = _locale_of(subject)
     female = first(subject, "gender") == "female"
-    for _ in range(20):
-        if keep == "given":
-            name = f"{given} {loc.family.draw(rng).latin}"
-        else:
-            name = f"{(loc.female if female else loc.male).draw(rng).latin} {family}"
+    for attempt in range(40):
+        # common names first; in a big watchlist most common pairs are watched already,
+        # so later attempts draw uniformly from the whole pool (the rarer names)
+        pool_ = loc.family if keep == "given" else (loc.female if female else loc.male)
+        token = pool_.draw(rng) if attempt < 10 else rng.choice(pool_.tokens)
+        name = f"{given} {token.latin}" if keep == "given" else f"{token.latin} {family}"
         if _unwatched(pool, name):
             props = {"name": [name], "birthDate": [_other_dob(rng, subject)]}
             return {"id": rid, "schema": "Person", "properties": props}

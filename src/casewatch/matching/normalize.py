@@ -69,6 +69,11 @@ TITLES = frozenset(
 )
 
 
+#: Words that say what kind of organisation a name belongs to, not which one, and that
+#: rigour's org-type table does not cover on their own: compare form → generic form.
+EXTRA_LEGAL = {"corp": "corp", "corporation": "corp", "co": "co", "company": "co", "incorporated": "inc"}
+
+
 @dataclass(frozen=True, slots=True)
 class NormName:
     """One alias, normalised: identity tokens, legal forms, and the abjad flag."""
@@ -137,6 +142,11 @@ def normalize_name(name: str, org: bool = False) -> NormName | None:
         if more:
             legal.extend(more)
             tokens = rest.split()
+    if org and len(tokens) > 1:  # legal-form words rigour's table leaves in ("corp", "co")
+        extra = [t for t in tokens if t in EXTRA_LEGAL]
+        if extra and len(extra) < len(tokens):
+            tokens = [t for t in tokens if t not in EXTRA_LEGAL]
+            legal.extend((t, EXTRA_LEGAL[t]) for t in extra)
     words = [t for t in tokens if t not in STOPWORDS and t not in TITLES]
     if not words:
         words = tokens  # a name made only of stopwords is still a name

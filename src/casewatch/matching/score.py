@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casewatch.matching.compiled import Compiled, schemata_compatible
-from casewatch.matching.features import ADJUSTMENTS, FEATURES, MAIN, Feature, Pair
+from casewatch.matching.features import ADJUSTMENTS, FEATURES, MAIN, Pair
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 
@@ -30,15 +30,15 @@ class Weights:
     threshold: float
     #: The most the adjustments can add: used to skip hopeless candidates early.
     max_bonus: float = field(init=False)
-    #: (name, function, weight) of the main features and the non-zero adjustments.
-    main_fns: tuple[tuple[str, Feature, float], ...] = field(init=False)
-    adjust_fns: tuple[tuple[str, Feature, float], ...] = field(init=False)
+    #: (name, weight) of the main features and of the non-zero adjustments, in order.
+    main_items: tuple[tuple[str, float], ...] = field(init=False)
+    adjust_items: tuple[tuple[str, float], ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "max_bonus", sum(w for w in self.adjustments.values() if w > 0))
-        object.__setattr__(self, "main_fns", tuple((n, MAIN[n], self.main[n]) for n in MAIN))
-        object.__setattr__(self, "adjust_fns", tuple(
-            (n, ADJUSTMENTS[n], self.adjustments[n]) for n in ADJUSTMENTS
+        object.__setattr__(self, "main_items", tuple((n, self.main[n]) for n in MAIN))
+        object.__setattr__(self, "adjust_items", tuple(
+            (n, self.adjustments[n]) for n in ADJUSTMENTS
             if self.adjustments.get(n) and n != "schema_mismatch"
         ))
 
@@ -83,16 +83,16 @@ def score_pair(
         return Scored(0.0, {"schema_mismatch": weights.adjustments["schema_mismatch"]})
     pair = Pair(query, candidate)
     best_name, best_value = "", 0.0
-    for name, fn, weight in weights.main_fns:
-        value = weight * fn(pair)
+    for name, weight in weights.main_items:
+        value = weight * FEATURES[name](pair)
         if value > best_value:
             best_name, best_value = name, value
     if floor > 0.0 and best_value + weights.max_bonus < floor:
         return ZERO
     contributions: dict[str, float] = {best_name: best_value} if best_name else {}
     total = best_value
-    for name, fn, weight in weights.adjust_fns:
-        value = fn(pair)
+    for name, weight in weights.adjust_items:
+        value = FEATURES[name](pair)
         if value:
             contributions[name] = weight * value
             total += weight * value

@@ -53,3 +53,18 @@ def claim_queue(session: Session, limit: int, only: Sequence[int] | None = None)
         .returning(queue.c.record_id)
     )
     return sorted(session.execute(stmt).scalars())
+
+
+def insert_pairs(session: Session, table_name: str, columns: tuple[str, str],
+                 rows: list[tuple[int, int]]) -> None:
+    """Bulk-insert integer pairs through the driver's ``executemany``.
+
+    For the index and queue tables (tens of thousands of tiny rows per batch)
+    SQLAlchemy's per-row parameter processing costs more than the insert; the
+    rows are plain integers, so they go to the driver as they are.
+    """
+    if not rows:
+        return
+    mark = "%s" if is_postgres(session) else "?"
+    sql = f"INSERT INTO {table_name} ({columns[0]}, {columns[1]}) VALUES ({mark}, {mark})"
+    session.connection().exec_driver_sql(sql, rows)  # type: ignore[arg-type]

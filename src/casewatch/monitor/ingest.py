@@ -43,12 +43,11 @@ from casewatch.db.models import (
     IngestFile,
     Quarantine,
     Record,
-    RecordKey,
     ScreenQueue,
 )
 from casewatch.errors import CasewatchError
 from casewatch.matching import Compiled, compile_entity
-from casewatch.monitor.dbutil import insert_ignore, table
+from casewatch.monitor.dbutil import insert_ignore, insert_pairs, table
 from casewatch.monitor.recordindex import key_rows
 from casewatch.settings import get_settings
 from casewatch.sources import Rejected, SourceRecord, read_source
@@ -275,9 +274,10 @@ def _write_batch(
             fresh, dels, unchanged = _store_records(session, records, claim.batch_id)
         if fresh:
             keys = [row for rid, (_, ent) in fresh.items() for row in key_rows(rid, ent)]
-            if keys:
-                session.execute(table(RecordKey).insert(), keys)
-            session.execute(table(ScreenQueue).insert(), [{"record_id": r} for r in fresh])
+            insert_pairs(session, "record_keys", ("key", "record_id"), keys)
+            enqueued = datetime.now(UTC)
+            session.execute(table(ScreenQueue).insert(),
+                            [{"record_id": r, "enqueued_at": enqueued} for r in fresh])
         _mark_removed(session, source, dels)
         if rejects:
             session.execute(table(Quarantine).insert(), [

@@ -50,9 +50,9 @@ def query_key_hashes(entity: EntityProxy | Compiled) -> set[int]:
     return {key_hash(k) for k in keys}
 
 
-def key_rows(record_id: int, entity: EntityProxy | Compiled) -> list[dict[str, int]]:
-    """``record_keys`` rows for a newly stored record."""
-    return [{"key": k, "record_id": record_id} for k in entity_key_hashes(entity)]
+def key_rows(record_id: int, entity: EntityProxy | Compiled) -> list[tuple[int, int]]:
+    """``record_keys`` rows (key, record id) for a newly stored record."""
+    return [(k, record_id) for k in entity_key_hashes(entity)]
 
 
 def _lookup(session: Session, keys: list[int], each: int) -> dict[int, list[int]]:

@@ -138,6 +138,11 @@ class Monitor:
         """Take one inbox unit; True if any work was done."""
         if not all(f.exists() for f in unit.files):
             return False  # another worker moved it away
+        if unit.source.startswith("mapping"):
+            reason = "mapping sources are ingested with 'casewatch ingest mapping:FILE.yml PATH'"
+            self.stats.failed += 1
+            _quietly(inbox_mod.mark_failed, unit, self.inbox, reason)
+            return True
         try:
             result = self.ingest_unit(unit.source, unit.files)
         except CasewatchError as exc:

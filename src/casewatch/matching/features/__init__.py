@@ -49,9 +49,9 @@ def crypto_match(p: Pair) -> float:
 
 
 def name_low_information(p: Pair) -> float:
-    """The name match rests on little evidence: only initials, short or very common tokens matched."""
+    """The name match rests on little evidence: only initials, short or very common tokens matched (not counted when an identifier or address is shared)."""
     names = p.names
-    if names.score <= 0.0:
+    if names.score <= 0.0 or identifier_match(p) or crypto_match(p):
         return 0.0
     return max(0.0, 1.0 - names.evidence / FULL_EVIDENCE)
 
