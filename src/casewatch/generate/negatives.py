@@ -121,24 +121,29 @@ def _other_dob(rng: random.Random, subject: Entity) -> str:
 
 
 def _person_negative(pool: SubjectPool, rng: random.Random, rid: str, keep: str) -> Entity | None:
+    """A watched person's given (``keep="given"``) or family name with another name part.
+
+    In a big watchlist most pairs of a very common given name ("Mohammad") with a
+    family name of its tradition are watched already: then another person is tried.
+    """
     people = pool.schema_index.get("Person")
     if not people:
         return None
-    subject = pool.get(people[rng.randrange(len(people))])
-    given, family = first(subject, "firstName"), first(subject, "lastName")
-    if not given or not family:
-        return None
-    loc = _locale_of(subject)
-    female = first(subject, "gender") == "female"
-    for attempt in range(40):
-        # common names first; in a big watchlist most common pairs are watched already,
-        # so later attempts draw uniformly from the whole pool (the rarer names)
-        pool_ = loc.family if keep == "given" else (loc.female if female else loc.male)
-        token = pool_.draw(rng) if attempt < 10 else rng.choice(pool_.tokens)
-        name = f"{given} {token.latin}" if keep == "given" else f"{token.latin} {family}"
-        if _unwatched(pool, name):
-            props = {"name": [name], "birthDate": [_other_dob(rng, subject)]}
-            return {"id": rid, "schema": "Person", "properties": props}
+    for _ in range(5):
+        subject = pool.get(people[rng.randrange(len(people))])
+        given, family = first(subject, "firstName"), first(subject, "lastName")
+        if not given or not family:
+            continue
+        loc = _locale_of(subject)
+        female = first(subject, "gender") == "female"
+        other = loc.family if keep == "given" else (loc.female if female else loc.male)
+        for attempt in range(12):
+            # common names first, then uniformly from the whole pool (the rarer names)
+            token = other.draw(rng) if attempt < 4 else rng.choice(other.tokens)
+            name = f"{given} {token.latin}" if keep == "given" else f"{token.latin} {family}"
+            if _unwatched(pool, name):
+                props = {"name": [name], "birthDate": [_other_dob(rng, subject)]}
+                return {"id": rid, "schema": "Person", "properties": props}
     return None
 
 

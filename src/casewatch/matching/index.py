@@ -12,8 +12,11 @@ grow):
 * phonetic keys (``~`` + metaphone) and consonant skeletons (``%`` + skeleton,
   for names transliterated from Arabic or Hebrew);
 * identifiers (``#`` + normalised number) and crypto addresses (``$`` + address);
-* first letters (``^`` + letter) and generic legal forms (``&`` + form): always
-  common, they only rank ("N. Raze" prefers "Nivuta Raze" to "Boris Raze").
+* first letters (``^`` + letter), generic legal forms (``&`` + form), countries
+  (``@`` + code) and birth years (``*`` + year): rank-only keys, they never bring a
+  subject in, but order the ones found ("N. Raze" prefers "Nivuta Raze" to
+  "Boris Raze"; of fifty "Coju" companies, the Cypriot one comes first for a
+  Cypriot query).
 
 A query's keys are weighted by rarity (IDF, ``log(1 + N/df)``). Rare keys
 (at most ``RARE_DF`` postings, ``WEAK_RARE_DF`` for typo, phonetic and
@@ -56,7 +59,11 @@ SPLIT_WEIGHT = 0.8
 LENGTH_NORM = 0.15
 INITIAL_WEIGHT = 0.5
 LEGAL_WEIGHT = 0.5
+COUNTRY_WEIGHT = 0.3
+YEAR_WEIGHT = 0.3
 ID_WEIGHT = 50.0
+#: Prefixes of keys that only rank candidates (first letter, legal form, country, year).
+RANK_ONLY = "^&@*"
 #: Candidates tied with the last one admitted are admitted too, up to this many in all.
 MAX_CANDIDATES = 40
 #: Candidates whose index weight is below this share of the best one are not scored.
@@ -92,6 +99,8 @@ def compiled_keys(compiled: Compiled) -> set[str]:
         keys.update("&" + form for form in alias.legal)
     keys.update("#" + i for i in compiled.ids)
     keys.update("$" + c for c in compiled.crypto)
+    keys.update("@" + c for c in compiled.countries)
+    keys.update("*" + d[:4] for d in compiled.dates)
     return keys
 
 
@@ -100,10 +109,12 @@ def blocking_keys(entity: EntityProxy | Mapping[str, Any] | Compiled) -> set[str
 
     Two entities that the matcher could find for each other share at least one
     key, except through one-character typos, which the index reaches through
-    its symmetric-delete dictionary (not part of these keys).
+    its symmetric-delete dictionary (not part of these keys). Rank-only keys
+    (first letters, legal forms, countries, birth years) are left out: they
+    never bring a candidate in.
     """
     compiled = entity if isinstance(entity, Compiled) else compile_entity(entity)
-    return compiled_keys(compiled)
+    return {k for k in compiled_keys(compiled) if k[0] not in RANK_ONLY}
 
 
 class CandidateIndex:
@@ -129,7 +140,7 @@ class CandidateIndex:
         kid = len(self.postings)
         self.vocab[key] = kid
         self.postings.append(array("i"))
-        if len(key) >= MIN_DELETE_LEN and key[0] not in "~%#$^&":
+        if len(key) >= MIN_DELETE_LEN and key[0] not in "~%#$" + RANK_ONLY:
             deletes = self.deletes
             for variant in _deletes(key):
                 found = deletes.get(variant)
@@ -192,13 +203,19 @@ class CandidateIndex:
             elif right is not None and len(tail) >= 4 and len(head) <= 4:
                 yield right
 
-    def query_keys(self, compiled: Compiled) -> dict[int, float]:
-        """Key id → weight for a query (exact > fuzzy/split > phonetic)."""
+    def query_keys(self, compiled: Compiled) -> tuple[dict[int, float], dict[int, float]]:
+        """Key id → weight for a query (exact > fuzzy/split > phonetic), and the rank-only keys."""
         weights: dict[int, float] = {}
+        boost: dict[int, float] = {}
 
         def put(kid: int | None, weight: float) -> None:
             if kid is not None and weight > weights.get(kid, 0.0):
                 weights[kid] = weight
+
+        def rank(key: str, weight: float) -> None:
+            kid = self.vocab.get(key)
+            if kid is not None:
+                boost[kid] = weight
 
         for alias in compiled.aliases:
             tokens = alias.tokens
@@ -215,9 +232,9 @@ class CandidateIndex:
                 if pos + 1 < len(tokens):
                     put(self.vocab.get(token + tokens[pos + 1]), 1.0)
                 if len(token) == 1:
-                    put(self.vocab.get("^" + token), INITIAL_WEIGHT)
+                    rank("^" + token, INITIAL_WEIGHT)
             for form in alias.legal:
-                put(self.vocab.get("&" + form), LEGAL_WEIGHT)
+                rank("&" + form, LEGAL_WEIGHT)
             for form in alias.legal_forms:
                 if tokens:
                     put(self.vocab.get(form + tokens[0]), 1.0)
@@ -226,7 +243,11 @@ class CandidateIndex:
             put(self.vocab.get("#" + ident), ID_WEIGHT)
         for addr in compiled.crypto:
             put(self.vocab.get("$" + addr), ID_WEIGHT)
-        return weights
+        for country in compiled.countries:
+            rank("@" + country, COUNTRY_WEIGHT)
+        for date in compiled.dates:
+            rank("*" + date[:4], YEAR_WEIGHT)
+        return weights, boost
 
     def _buffers(self, size: int) -> tuple[np.ndarray, np.ndarray]:
         """Per-thread scratch arrays (scores by slot, dedupe marks), grown as needed."""
@@ -268,7 +289,7 @@ class CandidateIndex:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Slots of the best ``limit`` live subjects for a query (plus identifier hits), best first."""
         empty = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
-        keys = self.query_keys(compiled)
+        keys, boost = self.query_keys(compiled)
         total = max(self.live, 1)
         rare: list[tuple[array[int], float]] = []
         common: list[tuple[array[int], float]] = []
@@ -285,6 +306,10 @@ class CandidateIndex:
         if not rare:  # only common keys: the rarest one drives
             common.sort(key=lambda item: len(item[0]))
             rare.append(common.pop(0))
+        for kid, weight in boost.items():  # first letters, legal forms, countries, birth years
+            plist = self.postings[kid]
+            if plist:
+                common.append((plist, weight * math.log(1.0 + total / len(plist))))
         slots, values = self._accumulate(rare, len(alive))
         for plist, weight in common:
             arr = np.frombuffer(plist, dtype=np.int32)

@@ -5,7 +5,8 @@
         print(match.key, match.score, match.features)
 
 Subjects live in slots (``compiled`` list + ``alive`` flags); the candidate
-index files each slot under its keys. Adding a subject appends a slot;
+index files each slot under its keys. One Screener may be shared by threads:
+adding, removing and candidate lookup take a lock (scoring does not). Adding a subject appends a slot;
 removing one clears its flag (its postings stay until the next snapshot
 compaction), so both take about a millisecond and never rebuild anything.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -71,6 +73,7 @@ class Screener:
         self.compiled: list[Compiled | None] = []
         self.slot_of: dict[str, int] = {}
         self._alive = bytearray()
+        self._lock = threading.RLock()
         self.candidates = DEFAULT_CANDIDATES
         for entity in entities:
             self.add(entity)
@@ -114,24 +117,26 @@ class Screener:
         else:
             key = key if key is not None else _entity_key(entity)
             compiled = compile_entity(entity)
-        if key in self.slot_of:
-            self.remove(key)
-        slot = len(self.keys)
-        self.keys.append(key)
-        self.compiled.append(compiled)
-        self._alive.append(1)
-        self.slot_of[key] = slot
-        self.index.add(slot, compiled)
+        with self._lock:
+            if key in self.slot_of:
+                self.remove(key)
+            slot = len(self.keys)
+            self.keys.append(key)
+            self.compiled.append(compiled)
+            self._alive.append(1)
+            self.slot_of[key] = slot
+            self.index.add(slot, compiled)
 
     def remove(self, key: str) -> bool:
         """Remove the subject filed under ``key``; False if there was none."""
-        slot = self.slot_of.pop(key, None)
-        if slot is None:
-            return False
-        self._alive[slot] = 0
-        self.compiled[slot] = None
-        self.index.removed()
-        return True
+        with self._lock:
+            slot = self.slot_of.pop(key, None)
+            if slot is None:
+                return False
+            self._alive[slot] = 0
+            self.compiled[slot] = None
+            self.index.removed()
+            return True
 
     def __len__(self) -> int:
         return len(self.slot_of)
@@ -149,8 +154,10 @@ class Screener:
         """Subjects matching ``entity`` at or above ``threshold``, best first."""
         query = entity if isinstance(entity, Compiled) else compile_entity(entity)
         cut = self.weights.threshold if threshold is None else threshold
-        alive = np.frombuffer(self._alive, dtype=np.uint8)
-        slots, _ = self.index.candidates(query, alive, self.candidates)
+        with self._lock:  # numpy views of the postings must not meet a concurrent add
+            alive = np.frombuffer(self._alive, dtype=np.uint8)
+            slots, _ = self.index.candidates(query, alive, self.candidates)
+            del alive
         found: list[tuple[float, int, dict[str, float]]] = []
         for slot in slots.tolist():
             subject = self.compiled[slot]

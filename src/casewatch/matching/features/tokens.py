@@ -73,8 +73,8 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> float:
     the share of characters left unedited (to the power 1.5) (a transposition is one edit),
     within an edit budget that grows with length (none up to 3 characters, one
     up to 7, two up to 11); two words of 6+ characters with the same first
-    letter and metaphone key, at most three edits apart, 0.75 (Aleksandr /
-    Alexander); for names transliterated from an abjad, equal consonant
+    letter and metaphone key, at most two edits apart (three from 9 characters),
+    0.75 (Aleksandr / Alexander); for names transliterated from an abjad, equal consonant
     skeletons 0.8 (Mohammed / mhmd).
     """
     if a == b:
@@ -90,7 +90,8 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> float:
         if dist <= budget:
             sim = (1.0 - dist / longest) ** 1.5
     if sim < PHONETIC_SIM and a[0] == b[0] and min(la, lb) >= 6 and not a.isdigit():
-        if metaphone(a) == metaphone(b) and OSA.distance(a, b, score_cutoff=3) <= 3:
+        edits = OSA.distance(a, b, score_cutoff=3)
+        if (edits <= 2 or edits == 3 and min(la, lb) >= 9) and metaphone(a) == metaphone(b):
             sim = PHONETIC_SIM
     if abjad and sim < SKELETON_SIM:
         sa, sb = skeleton(a), skeleton(b)
