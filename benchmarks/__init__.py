@@ -1,0 +1,1 @@
+"""casewatch benchmarks: one command each (see benchmarks/README.md)."""

@@ -39,14 +39,15 @@ def linkage_md(r: dict[str, Any]) -> str:
 def ofac_md(r: dict[str, Any]) -> str:
     ex = r["exhaustive"]
     rows = [
-        ["casewatch", r["recall_at_1"], r["recall_at_5"],
+        ["casewatch", r["recall_at_1"], r.get("recall_at_1_ties"), r["recall_at_5"],
          f"{r['related_recall_at_1']:.3f} of {r['related_aliases']:,}", r["not_found"],
          r["ambiguous_misses"], r["p50_ms"], r["p99_ms"]],
-        ["rapidfuzz exhaustive (token sort)", ex["recall_at_1"], None, None, None, None,
+        ["rapidfuzz exhaustive (token sort)", ex["recall_at_1"], None, None, None, None, None,
          ex["ms_per_query"], None],
     ]
-    cols = ["tool", "recall@1", "recall@5", "recall@1, aliases sharing a token with their entry",
-            "not found", "alias = another entry's primary name", "p50 ms", "p99 ms"]
+    cols = ["tool", "recall@1", "recall@1 (ties count)", "recall@5",
+            "recall@1, aliases sharing a token with their entry", "not in top 5",
+            "alias = another entry's primary name", "p50 ms", "p99 ms"]
     return (f"**OFAC SDN aliases** (`scripts/bench.sh ofac`: {r['aliases']:,} aliases screened "
             f"against {r['entries']:,} primary names; run {r['finished_at']})\n\n"
             + markdown_table(cols, rows) + "\n")

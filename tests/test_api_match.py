@@ -80,11 +80,14 @@ def test_source_and_default_datasets(api: tuple[TestClient, World]) -> None:
 
 def test_threshold_limit_and_match_flag(api: tuple[TestClient, World]) -> None:
     client, world = api
-    resp = post(client, world, "default", {"q": QUERY_IVAN}, threshold=0.999, cutoff=0.5, limit=1)
-    results = resp.json()["responses"]["q"]["results"]
-    assert len(results) == 1 and results[0]["match"] is False and results[0]["score"] < 0.999
-    assert resp.json()["responses"]["q"]["total"]["value"] >= 2  # red watch and red record
-    assert resp.json()["limit"] == 1
+    typo = {"schema": "Person", "properties": {"name": ["Ivan Petrof"]}}
+    resp = post(client, world, "default", {"q": typo}, threshold=0.999, cutoff=0.5, limit=1)
+    answer = resp.json()["responses"]["q"]
+    [top] = answer["results"]
+    assert 0.5 <= top["score"] < 0.999 and top["match"] is False  # below threshold, above cutoff
+    assert answer["total"]["value"] >= 2 and resp.json()["limit"] == 1  # red watch and red record
+    loose = post(client, world, "default", {"q": typo}, threshold=0.5).json()
+    assert all(r["match"] for r in loose["responses"]["q"]["results"])
 
 
 @pytest.mark.parametrize(("queries", "query", "status", "message"), [

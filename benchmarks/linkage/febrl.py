@@ -9,9 +9,9 @@ Mapping to FtM ``Person``: ``given_name`` → ``firstName``, ``surname`` →
 ``lastName`` (both also joined as ``name``), ``date_of_birth`` (YYYYMMDD) →
 ``birthDate`` when it is a real date (a corrupted one is dropped, as a
 screening system would not invent a date), street number, address lines,
-suburb, postcode and state joined as ``address``, ``country`` = ``au`` for
-every row (it carries no information, but keeps the FtM entity honest), and
-``soc_sec_id`` → ``idNumber`` only in the "with identifiers" variant: the
+suburb, postcode and state joined as ``address``, no country (every FEBRL row
+is Australian: a constant country would add the same country bonus to every
+pair), and ``soc_sec_id`` → ``idNumber`` only in the "with identifiers" variant: the
 social-security number is nearly a unique key in FEBRL, so with it linkage is
 almost trivial for any tool. Results are reported with and without it.
 """
@@ -67,7 +67,7 @@ def iso_date(raw: str) -> str | None:
 def row_to_entity(row: dict[str, str], with_ids: bool) -> dict[str, Any]:
     """One FEBRL row as an FtM Person dict (see the module docstring for the mapping)."""
     given, surname = _clean(row.get("given_name")), _clean(row.get("surname"))
-    props: dict[str, list[str]] = {"country": ["au"]}
+    props: dict[str, list[str]] = {}
     full = " ".join(p for p in (given, surname) if p)
     if full:
         props["name"] = [full]

@@ -51,7 +51,7 @@ WEAK_RARE_DF = 300
 DEFAULT_CANDIDATES = 20
 #: Up to this many postings, weights are summed in a dict (cheaper than numpy calls).
 PY_ACCUMULATE = 3000
-MIN_DELETE_LEN = 5
+MIN_DELETE_LEN = 4
 FUZZY_WEIGHT = 0.8
 PHONETIC_WEIGHT = 0.4
 SKELETON_WEIGHT = 0.4
