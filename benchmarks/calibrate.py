@@ -55,6 +55,9 @@ FIXED = {"name_similarity": 1.0, "schema_mismatch": -1.0}
 L2 = 2e-3
 STEPS = 2500
 MAX_BONUS, MAX_PENALTY = 0.2, -0.5
+BONUSES = frozenset({"dob_match", "dob_day_month_swapped", "country_match"})
+PENALTIES = frozenset({"name_low_information", "dob_year_disjoint", "dob_day_disjoint",
+                       "country_mismatch", "legal_form_mismatch", "schema_mismatch"})
 SOURCE_SHARE = {"generator": 0.5, "febrl4": 0.25, "febrl3": 0.25}
 POSITIVE_SHARE = 0.5  # balanced: true and false pairs weigh the same
 
@@ -94,9 +97,18 @@ def _sample_weights(sources: Sequence[str], labels: Sequence[int], positive_shar
     return normalised
 
 
+def _is_bonus(name: str, start: Any) -> bool:
+    """Whether an adjustment is evidence FOR a match (by its meaning, not its current value)."""
+    if name in BONUSES:
+        return True
+    if name in PENALTIES:
+        return False
+    return bool(start.adjustments[name] >= 0)  # a feature added later: keep its sign
+
+
 def _bounds(start: Any, adjust: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    lo = np.array([0.0 if start.adjustments[n] >= 0 else MAX_PENALTY for n in adjust])
-    hi = np.array([MAX_BONUS if start.adjustments[n] >= 0 else 0.0 for n in adjust])
+    lo = np.array([0.0 if _is_bonus(n, start) else MAX_PENALTY for n in adjust])
+    hi = np.array([MAX_BONUS if _is_bonus(n, start) else 0.0 for n in adjust])
     for i, n in enumerate(adjust):
         if n in FIXED:
             lo[i] = hi[i] = FIXED[n]

@@ -125,3 +125,19 @@ def test_logic_v2_worker(bench_out: Path) -> None:
     summary = common.run_peer("logic-v2", str(pairs), str(out))
     assert summary["pairs"] == 1
     assert json.loads(out.read_text())["score"] > 0.7
+
+
+def test_calibration_bounds_follow_meaning_not_current_value() -> None:
+    from benchmarks.calibrate import MAX_BONUS, MAX_PENALTY, _bounds
+
+    from casewatch.matching.score import WEIGHTS, Weights
+
+    zeroed = Weights(dict(WEIGHTS.main), {n: 0.0 for n in WEIGHTS.adjustments}, WEIGHTS.threshold)
+    names = list(zeroed.adjustments)
+    lo, hi = _bounds(zeroed, names)
+    penalty = names.index("name_low_information")
+    bonus = names.index("dob_match")
+    assert (lo[penalty], hi[penalty]) == (MAX_PENALTY, 0.0)  # a penalty stays a penalty at 0
+    assert (lo[bonus], hi[bonus]) == (0.0, MAX_BONUS)
+    fixed = names.index("schema_mismatch")
+    assert lo[fixed] == hi[fixed] == -1.0

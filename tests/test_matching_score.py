@@ -13,7 +13,21 @@ from hypothesis import strategies as st
 from casewatch.errors import CasewatchError
 from casewatch.matching import DEFAULT_THRESHOLD, compare, compile_entity, feature_vector
 from casewatch.matching.features import ADJUSTMENTS, FEATURES, MAIN, explanation
-from casewatch.matching.score import WEIGHTS_PATH, load_weights
+from casewatch.matching.score import WEIGHTS_PATH, Weights, load_weights
+
+# The scorer's logic is tested with fixed, hand-set weights: weights.json is
+# recalibrated by benchmarks/calibrate and must not make these tests drift.
+FIXED = Weights(
+    main={"name_similarity": 1.0, "identifier_match": 0.95, "crypto_match": 1.0},
+    adjustments={"name_low_information": -0.15, "dob_match": 0.05, "dob_day_month_swapped": 0.02,
+                 "dob_year_disjoint": -0.2, "dob_day_disjoint": -0.1, "country_match": 0.02,
+                 "country_mismatch": -0.1, "legal_form_mismatch": -0.02, "schema_mismatch": -1.0},
+    threshold=0.7,
+)
+
+
+def cmp(a: dict[str, Any], b: dict[str, Any], threshold: float | None = None) -> Any:
+    return compare(a, b, threshold=threshold, weights=FIXED)
 
 
 def ent(schema: str, *names: str, **props: Any) -> dict[str, Any]:
@@ -24,7 +38,7 @@ def ent(schema: str, *names: str, **props: Any) -> dict[str, Any]:
 
 
 def score(schema: str, a: str, b: str) -> float:
-    return compare(ent(schema, a), ent(schema, b)).score
+    return cmp(ent(schema, a), ent(schema, b)).score
 
 
 MATCHES = [
@@ -54,14 +68,14 @@ NON_MATCHES = [
 
 @pytest.mark.parametrize(("schema", "a", "b"), MATCHES)
 def test_known_matches(schema: str, a: str, b: str) -> None:
-    result = compare(ent(schema, a), ent(schema, b))
+    result = cmp(ent(schema, a), ent(schema, b))
     assert result.match, (a, b, result)
     assert result.score >= DEFAULT_THRESHOLD
 
 
 @pytest.mark.parametrize(("schema", "a", "b"), NON_MATCHES)
 def test_known_non_matches(schema: str, a: str, b: str) -> None:
-    result = compare(ent(schema, a), ent(schema, b))
+    result = cmp(ent(schema, a), ent(schema, b))
     assert not result.match, (a, b, result)
 
 
@@ -85,31 +99,31 @@ def test_every_feature_explains_itself() -> None:
 
 
 def test_schema_mismatch_zeroes_the_score() -> None:
-    result = compare(ent("Person", "Vladimir Putin"), ent("Vessel", "Vladimir Putin"))
+    result = cmp(ent("Person", "Vladimir Putin"), ent("Vessel", "Vladimir Putin"))
     assert result.score == 0.0 and "schema_mismatch" in result.features
-    assert compare(ent("Person", "Vladimir Putin"), ent("LegalEntity", "Vladimir Putin")).match
+    assert cmp(ent("Person", "Vladimir Putin"), ent("LegalEntity", "Vladimir Putin")).match
 
 
 def test_identifier_match_is_strong_even_with_different_names() -> None:
     a = ent("Company", "Northwind Holdings", registrationNumber="HRB 12345-X")
     b = ent("Company", "NW Holding GmbH", registrationNumber="hrb12345x")
-    result = compare(a, b)
+    result = cmp(a, b)
     assert result.match and "identifier_match" in result.features
 
 
 def test_crypto_address_is_decisive() -> None:
     addr = "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"
-    result = compare(ent("CryptoWallet", "wallet a", publicKey=addr), ent("CryptoWallet", "b", publicKey=addr))
+    result = cmp(ent("CryptoWallet", "wallet a", publicKey=addr), ent("CryptoWallet", "b", publicKey=addr))
     assert result.score == 1.0 and "crypto_match" in result.features
 
 
 def test_birth_dates() -> None:
     base = ent("Person", "Ivan Petrov", birthDate="1970-03-04")
-    same = compare(base, ent("Person", "Ivan Petrov", birthDate="1970-03-04"))
-    year_only = compare(base, ent("Person", "Ivan Petrov", birthDate="1970"))
-    swapped = compare(base, ent("Person", "Ivan Petrov", birthDate="1970-04-03"))
-    other_day = compare(base, ent("Person", "Ivan Petrov", birthDate="1970-05-21"))
-    other_year = compare(base, ent("Person", "Ivan Petrov", birthDate="1985-03-04"))
+    same = cmp(base, ent("Person", "Ivan Petrov", birthDate="1970-03-04"))
+    year_only = cmp(base, ent("Person", "Ivan Petrov", birthDate="1970"))
+    swapped = cmp(base, ent("Person", "Ivan Petrov", birthDate="1970-04-03"))
+    other_day = cmp(base, ent("Person", "Ivan Petrov", birthDate="1970-05-21"))
+    other_year = cmp(base, ent("Person", "Ivan Petrov", birthDate="1985-03-04"))
     assert "dob_match" in same.features and "dob_match" in year_only.features
     assert "dob_day_month_swapped" in swapped.features
     assert "dob_day_disjoint" in other_day.features
@@ -119,8 +133,8 @@ def test_birth_dates() -> None:
 
 def test_countries() -> None:
     base = ent("Company", "Orion Shipping", jurisdiction="cy")
-    assert "country_match" in compare(base, ent("Company", "Orion Shipping", country="cy")).features
-    mismatch = compare(base, ent("Company", "Orion Shipping", country="pa"))
+    assert "country_match" in cmp(base, ent("Company", "Orion Shipping", country="cy")).features
+    mismatch = cmp(base, ent("Company", "Orion Shipping", country="pa"))
     assert "country_mismatch" in mismatch.features
 
 
@@ -143,17 +157,17 @@ def test_weights_file_names_every_feature(tmp_path: Any) -> None:
 
 def test_threshold_is_overridable() -> None:
     a, b = ent("Person", "Vladimir Putin"), ent("Person", "Vladimir Putin")
-    assert compare(a, b).match and not compare(a, b, threshold=1.01).match
+    assert cmp(a, b).match and not cmp(a, b, threshold=1.01).match
 
 
 def test_unknown_schema_is_a_clear_error() -> None:
     with pytest.raises(CasewatchError, match="unknown schema 'Spaceship'"):
-        compare(ent("Spaceship", "x"), ent("Person", "x"))
+        cmp(ent("Spaceship", "x"), ent("Person", "x"))
 
 
 def test_empty_and_junk_names_score_zero() -> None:
     for junk in ("", "   ", "!!!", "\x00\x07"):
-        assert compare(ent("Person", junk), ent("Person", junk)).score == 0.0
+        assert cmp(ent("Person", junk), ent("Person", junk)).score == 0.0
 
 
 SCHEMATA = st.sampled_from(["Person", "Company", "Organization", "LegalEntity", "Vessel"])
@@ -164,16 +178,20 @@ NAMES = st.lists(st.text(max_size=60), min_size=0, max_size=3)
 @given(SCHEMATA, NAMES, SCHEMATA, NAMES)
 def test_scores_are_bounded_and_quick(s1: str, n1: list[str], s2: str, n2: list[str]) -> None:
     start = time.perf_counter()
-    result = compare(ent(s1, *n1), ent(s2, *n2))
+    result = cmp(ent(s1, *n1), ent(s2, *n2))
     assert time.perf_counter() - start < 1.0
     assert 0.0 <= result.score <= 1.0
     assert set(result.explanation) == set(result.features)
 
 
+WORDS = st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüßçñ", min_size=1, max_size=10),
+                 min_size=1, max_size=3)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.text(max_size=40), st.text(max_size=40))
-def test_identical_token_sets_score_the_same_both_ways(a: str, b: str) -> None:
+@given(WORDS, WORDS)
+def test_identical_token_sets_score_the_same_both_ways(a: list[str], b: list[str]) -> None:
     # with the same tokens on both sides the alignment is symmetric
-    name = f"{a} {b}"
-    swapped = f"{b} {a}"
+    name = " ".join(a + b)
+    swapped = " ".join(b + a)
     assert score("Person", name, swapped) == score("Person", swapped, name)

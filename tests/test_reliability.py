@@ -34,8 +34,8 @@ from tests.monitor_support import (
 )
 
 WATCHES = 300
-RECORDS = 2500
-FILES = 10
+RECORDS = 2000
+FILES = 8
 KILLS = 10
 
 

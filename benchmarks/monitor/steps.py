@@ -41,8 +41,8 @@ class Figures:
 def write_watchlist(folder: Path, size: int) -> tuple[Path, list[dict[str, Any]]]:
     path = folder / f"watchlist-{size}.jsonl"
     subjects = list(generate_watchlist(size, seed=3))
-    if not path.exists():
-        path.write_bytes(b"".join(orjson.dumps(s) + b"\n" for s in subjects))
+    # always rewritten: the subjects used for the record stream must be the imported ones
+    path.write_bytes(b"".join(orjson.dumps(s) + b"\n" for s in subjects))
     return path, subjects
 
 

@@ -10,7 +10,7 @@ from followthemoney import EntityProxy
 
 from casewatch.matching.compiled import compile_entity
 from casewatch.matching.features import explanation
-from casewatch.matching.score import DEFAULT_THRESHOLD, score_pair
+from casewatch.matching.score import WEIGHTS, Weights, score_pair
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,15 @@ def compare(
     a: EntityProxy | Mapping[str, Any],
     b: EntityProxy | Mapping[str, Any],
     threshold: float | None = None,
+    weights: Weights = WEIGHTS,
 ) -> Comparison:
     """Score entity ``a`` (the query) against ``b`` (the candidate).
 
     Unmatched name tokens of the query cost more than those of the candidate,
     so the score is not exactly symmetric.
     """
-    scored = score_pair(compile_entity(a), compile_entity(b))
-    cut = DEFAULT_THRESHOLD if threshold is None else threshold
+    scored = score_pair(compile_entity(a), compile_entity(b), weights)
+    cut = weights.threshold if threshold is None else threshold
     return Comparison(
         score=round(scored.score, 4),
         features={k: round(v, 4) for k, v in scored.features.items()},

@@ -6,7 +6,7 @@ grow):
 
 * name tokens, as normalised (``putin``);
 * typo-tolerant variants: a symmetric-delete dictionary over the token
-  vocabulary (every token of 5+ characters is filed under each of its
+  vocabulary (every token of 4+ characters is filed under each of its
   one-character deletions), so a query token reaches every vocabulary token
   within one edit (insertion, deletion, substitution or transposition);
 * phonetic keys (``~`` + metaphone) and consonant skeletons (``%`` + skeleton,
