@@ -12,7 +12,9 @@ import pytest
 from casewatch.errors import CasewatchError
 from casewatch.matching import Match, Screener, blocking_keys
 from casewatch.matching.index import RARE_DF
-from tests.test_matching_score import FIXED  # hand-set weights: calibration must not move these tests
+from tests.test_matching_score import FIXED
+
+# FIXED: hand-set weights, so that recalibrating weights.json does not move these tests
 
 FIXTURES = Path(__file__).parent / "fixtures" / "matching"
 
