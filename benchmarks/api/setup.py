@@ -23,9 +23,10 @@ from casewatch.generate.io import load_pool
 CLI = [sys.executable, "-c", "from casewatch.cli import main; main()"]
 
 
-def environment(folder: Path) -> dict[str, str]:
+def environment(folder: Path, url: str | None = None) -> dict[str, str]:
+    """The server's environment: home ``folder``, database ``url`` (default: SQLite in it)."""
     return {**os.environ, "CASEWATCH_HOME": str(folder),
-            "CASEWATCH_DATABASE_URL": f"sqlite:///{folder / 'casewatch.db'}"}
+            "CASEWATCH_DATABASE_URL": url or f"sqlite:///{folder / 'casewatch.db'}"}
 
 
 def ensure_watchlist(folder: Path, size: int) -> Path:
@@ -37,12 +38,19 @@ def ensure_watchlist(folder: Path, size: int) -> Path:
     return path
 
 
-def ensure_database(folder: Path, watchlist: Path) -> dict[str, Any]:
-    """A database with user ``bench`` (analyst), one case holding every subject as a watch."""
+def ensure_database(folder: Path, watchlist: Path, url: str | None = None) -> dict[str, Any]:
+    """A database with user ``bench`` (analyst), one case holding every subject as a watch.
+
+    Cached in ``setup.json`` for the database it was made in (a throwaway PostgreSQL
+    server gets a new one each run).
+    """
     meta_path = folder / "setup.json"
+    db_url = environment(folder, url)["CASEWATCH_DATABASE_URL"]
     if meta_path.exists():
-        return dict(orjson.loads(meta_path.read_bytes()))
-    engine = make_engine(environment(folder)["CASEWATCH_DATABASE_URL"])
+        meta = dict(orjson.loads(meta_path.read_bytes()))
+        if meta.get("url", db_url) == db_url:
+            return meta
+    engine = make_engine(db_url)
     upgrade(engine)
     with transaction(engine) as s:
         user = create_user(s, "bench", "analyst", "bench", actor="system")
@@ -56,7 +64,7 @@ def ensure_database(folder: Path, watchlist: Path) -> dict[str, Any]:
 
         result = import_watches(s, get_user(s, "bench"), case_id, watchlist, retro=False)
     engine.dispose()
-    meta = {"token": token, "case_id": case_id, "watches": result.imported}
+    meta = {"token": token, "case_id": case_id, "watches": result.imported, "url": db_url}
     meta_path.write_bytes(orjson.dumps(meta))
     return meta
 

@@ -11,6 +11,7 @@ traceback.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,6 +25,8 @@ from casewatch.api.deps import WriteGate, status_of
 from casewatch.api.metrics import Metrics
 from casewatch.api.routers import alerts, cases, match, oversight, records, service
 from casewatch.api.screeners import ScreenerCache
+from casewatch.audit.group import GroupWriter
+from casewatch.auth.tokens import TokenCache
 from casewatch.db.engine import make_engine
 from casewatch.errors import CasewatchError
 from casewatch.settings import Settings, get_settings
@@ -100,7 +103,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.screeners = ScreenerCache(settings.home)
     app.state.metrics = Metrics(engine)
-    app.state.write_gate = WriteGate(_gate_path(engine, settings))
+    app.state.write_gate = gate = WriteGate(_gate_path(engine, settings))
+    # read requests' audit events (/match) are group-committed, queued on the same gate
+    app.state.audit_writer = GroupWriter(engine, lock=lambda: gate)
+    app.state.token_cache = TokenCache()
+    app.state.match_inline = os.environ.get("CASEWATCH_API_MATCH_THREADS") != "1"
     app.state.case_teams = {}
     install_error_handlers(app)
     app.include_router(service.probes)

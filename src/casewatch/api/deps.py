@@ -18,6 +18,7 @@ context variable, so the routers never have to remember to log.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import fcntl
 import logging
@@ -36,9 +37,10 @@ from sqlalchemy.orm import Session, object_session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from casewatch.audit.group import GroupWriter
 from casewatch.audit.log import append
 from casewatch.auth import can_see_case, require_case, require_role
-from casewatch.auth.tokens import PREFIX, token_hash
+from casewatch.auth.tokens import PREFIX, TokenCache, token_hash
 from casewatch.db.models import ApiToken, AuditEvent, Case, User, utcnow
 from casewatch.errors import CasewatchError, Denied, NotFound
 from casewatch.lifecycle import require_purpose
@@ -85,6 +87,13 @@ class WriteGate:
             fcntl.flock(self._file, fcntl.LOCK_UN)
         self._thread.release()
 
+    def __enter__(self) -> WriteGate:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
 
 @dataclass
 class RequestContext:
@@ -94,6 +103,10 @@ class RequestContext:
     action: str
     gate: WriteGate | None = None
     gated: bool = False
+    #: the app's audit group-commit writer (for events that record reads, see ``audit``)
+    writer: GroupWriter | None = None
+    #: the app's token -> user cache
+    tokens: TokenCache | None = None
     #: the app's case id -> (team id, when read) cache, shared by requests (see check_case)
     case_teams: dict[int, tuple[int | None, float]] | None = None
     session: Session | None = None
@@ -109,6 +122,8 @@ class RequestContext:
     own_events: int = 0
     #: audit events committed in a separate transaction (denials survive rollback)
     committed_events: int = 0
+    #: events of a read-only request, group-committed after the handler (see ``audit``)
+    deferred: list[dict[str, Any]] = field(default_factory=list)
 
     def db(self) -> Session:
         """The request's session (one transaction, committed when the response is ready)."""
@@ -116,10 +131,19 @@ class RequestContext:
             self.session = Session(self.engine, expire_on_commit=False)
         return self.session
 
-    def audit(self, **fields: Any) -> None:
-        """Append an audit event for this request in its transaction (actor, purpose filled in)."""
+    def audit(self, *, read_only: bool = False, **fields: Any) -> None:
+        """Append an audit event for this request (actor, case and purpose filled in).
+
+        By default the event goes into the request's transaction. ``read_only=True``
+        (the request changed nothing, e.g. ``/match``) hands it to the app's group-commit
+        writer after the handler instead: the response still waits until the event is
+        committed (see :func:`_finish`), but concurrent requests share one commit.
+        """
         fields.setdefault("case_id", self.case_id)
         fields.setdefault("purpose", self.purpose)
+        if read_only and self.writer is not None:
+            self.deferred.append({"actor": self.actor, **fields})
+            return
         self.enter_gate()
         append(self.db(), actor=self.actor, **fields)
 
@@ -190,13 +214,28 @@ def _describe(ctx: RequestContext, request: Request) -> dict[str, Any]:
     return {"object_type": object_type, "object_id": object_id, "params": params}
 
 
-def _finish(ctx: RequestContext, request: Request, status: int) -> None:
-    """Success: make sure the request left an event, then commit (before the response goes)."""
+def _finish(ctx: RequestContext, request: Request, status: int) -> list[dict[str, Any]]:
+    """Success: make sure the request left an event, then commit (before the response goes).
+
+    Returns the read-only events still to be group-committed (the caller awaits them
+    before answering): only when the request's own transaction wrote nothing. Otherwise
+    they are appended in that transaction, as any other event.
+    """
     session = ctx.db()
     try:
-        if ctx.own_events == 0:
+        deferred, ctx.deferred = ctx.deferred, []
+        if deferred and (ctx.own_events or session.new or session.dirty or session.deleted):
+            ctx.enter_gate()
+            for fields in deferred:
+                append(session, **fields)
+            deferred = []
+        if ctx.own_events == 0 and not deferred:
             ctx.audit(action=ctx.action, outcome=outcome_of(status), **_describe(ctx, request))
-        session.commit()
+        if deferred:
+            session.rollback()  # read only: nothing to keep
+        else:
+            session.commit()
+        return deferred
     except Exception:
         session.rollback()
         raise
@@ -226,6 +265,12 @@ def _fail(ctx: RequestContext, request: Request, exc: BaseException) -> None:
         log.exception("could not append the audit event for a failed request")
 
 
+async def _group_commit(ctx: RequestContext, events: list[dict[str, Any]]) -> None:
+    """Hand the events to the group-commit writer and wait until they are committed."""
+    assert ctx.writer is not None
+    await asyncio.gather(*(asyncio.wrap_future(ctx.writer.submit(**fields)) for fields in events))
+
+
 class AuditedRoute(APIRoute):
     """A route whose every request runs in one transaction and leaves one audit event."""
 
@@ -236,7 +281,8 @@ class AuditedRoute(APIRoute):
         async def audited(request: Request) -> Response:
             state = request.app.state
             ctx = RequestContext(engine=state.engine, action=action, gate=state.write_gate,
-                                 case_teams=state.case_teams)
+                                 case_teams=state.case_teams, writer=state.audit_writer,
+                                 tokens=state.token_cache)
             request.state.cw = ctx
             token = _CURRENT.set(ctx)
             try:
@@ -246,7 +292,14 @@ class AuditedRoute(APIRoute):
                     await run_in_threadpool(_fail, ctx, request, exc)
                     raise
                 try:
-                    await run_in_threadpool(_finish, ctx, request, response.status_code)
+                    if ctx.deferred and not ctx.own_events:
+                        # read only: closing the session is all the database work left
+                        deferred = _finish(ctx, request, response.status_code)
+                    else:
+                        deferred = await run_in_threadpool(_finish, ctx, request,
+                                                           response.status_code)
+                    if deferred:
+                        await _group_commit(ctx, deferred)
                 except Exception as exc:
                     await run_in_threadpool(_fail, ctx, request, exc)
                     raise
@@ -281,11 +334,16 @@ def token_user(session: Session, token: str) -> User | None:
             ApiToken.expires_at > utcnow(), User.active.is_(True)))
 
 
-def current_user(
+async def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> User:
-    """The caller, from the bearer token; 401 saying what to send otherwise."""
+    """The caller, from the bearer token; 401 saying what to send otherwise.
+
+    A token checked in the last few seconds is answered from the app's
+    :class:`~casewatch.auth.tokens.TokenCache` on the event loop; otherwise the
+    database is asked in the thread pool.
+    """
     ctx = context(request)
     if credentials is None:
         raise HTTPException(
@@ -294,7 +352,11 @@ def current_user(
             "(issue one with 'casewatch token issue NAME')",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = token_user(ctx.db(), credentials.credentials)
+    token = credentials.credentials
+    user = ctx.tokens.peek(ctx.db(), token) if ctx.tokens is not None else None
+    if user is None:
+        lookup = ctx.tokens.user if ctx.tokens is not None else token_user
+        user = await run_in_threadpool(lookup, ctx.db(), token)
     if user is None:
         raise HTTPException(
             401,
@@ -306,7 +368,7 @@ def current_user(
     return user
 
 
-def caller(request: Request, user: Annotated[User, Depends(current_user)]) -> RequestContext:
+async def caller(request: Request, user: Annotated[User, Depends(current_user)]) -> RequestContext:
     """The request context of an authenticated caller (``ctx.user`` is set)."""
     return context(request)
 
@@ -314,7 +376,7 @@ def caller(request: Request, user: Annotated[User, Depends(current_user)]) -> Re
 Ctx = Annotated[RequestContext, Depends(caller)]
 
 
-def purpose(
+async def purpose(
     request: Request,
     ctx: Ctx,
     case: Annotated[int | None, Query(
@@ -331,7 +393,8 @@ def purpose(
     ctx.purpose = require_purpose(case, justification)
     if case is not None:
         ctx.case_id = case
-        check_case(ctx, case)
+        if not case_known(ctx, case):
+            await run_in_threadpool(check_case, ctx, case)
     return ctx
 
 
@@ -343,6 +406,19 @@ PurposeCtx = Annotated[RequestContext, Depends(purpose)]
 CASE_TEAM_TTL = 30.0
 
 
+def case_known(ctx: RequestContext, case_id: int) -> bool:
+    """True when the caller may see the case by what this process already knows (no query)."""
+    assert ctx.user is not None
+    if case_id in ctx.cases_seen:
+        return True
+    known = ctx.case_teams.get(case_id) if ctx.case_teams is not None else None
+    if known is not None and time.monotonic() - known[1] < CASE_TEAM_TTL and can_see_case(
+            ctx.user, Case(id=case_id, team_id=known[0])):
+        ctx.cases_seen.add(case_id)
+        return True
+    return False
+
+
 def check_case(ctx: RequestContext, case_id: int) -> None:
     """404 (logged) unless the caller may see the case; a hot path for /match.
 
@@ -352,14 +428,9 @@ def check_case(ctx: RequestContext, case_id: int) -> None:
     decides and logs the refusal.
     """
     assert ctx.user is not None
-    if case_id in ctx.cases_seen:
+    if case_known(ctx, case_id):
         return
-    known = ctx.case_teams.get(case_id) if ctx.case_teams is not None else None
     now = time.monotonic()
-    if known is not None and now - known[1] < CASE_TEAM_TTL and can_see_case(
-            ctx.user, Case(id=case_id, team_id=known[0])):
-        ctx.cases_seen.add(case_id)
-        return
     case = require_case(ctx.db(), ctx.user, case_id, action=ctx.action, purpose=ctx.purpose)
     if ctx.case_teams is not None:
         ctx.case_teams[case_id] = (case.team_id, now)

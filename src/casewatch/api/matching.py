@@ -247,7 +247,7 @@ def run_match(ctx: RequestContext, cache: ScreenerCache, dataset: str,
             "query": {"id": entity.id, "schema": entity.schema.name,
                       "properties": entity.to_dict()["properties"]},
         }
-    ctx.audit(action="match", object_type="dataset", object_id=dataset, params={
+    ctx.audit(read_only=True, action="match", object_type="dataset", object_id=dataset, params={
         "dataset": dataset, "threshold": params.threshold, "limit": params.limit,
         "algorithm": params.algorithm,
         "queries": {n: {"schema": e.schema.name, "properties": e.to_dict()["properties"]}

@@ -161,8 +161,17 @@ def append_many(session: Session, events: Iterable[dict[str, Any]]) -> int:
     For bulk work (a retention run erasing thousands of records): one head
     read and one multi-row INSERT per 1,000 events instead of one each.
     """
+    return append_batch(session, events)[1]
+
+
+def append_batch(session: Session, events: Iterable[dict[str, Any]]) -> tuple[int, int]:
+    """As :func:`append_many`, returning ``(first seq, count)``: event *i* got ``first + i``.
+
+    Used by :class:`casewatch.audit.group.GroupWriter` to tell each waiter its event.
+    """
     _lock_chain(session)
     seq, prev = _head(session)
+    first = seq + 1
     rows: list[dict[str, Any]] = []
     total = 0
     for fields in events:
@@ -175,7 +184,7 @@ def append_many(session: Session, events: Iterable[dict[str, Any]]) -> int:
             total += _flush_rows(session, rows)
             rows = []
     total += _flush_rows(session, rows)
-    return total
+    return first, total
 
 
 def _flush_rows(session: Session, rows: list[dict[str, Any]]) -> int:

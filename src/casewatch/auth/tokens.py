@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+import threading
+import time
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from casewatch.audit.log import append, append_committed
 from casewatch.auth.users import SYSTEM, get_user
@@ -109,3 +111,69 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
     """A user's tokens (hashes are never shown), newest first."""
     stmt = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
     return list(session.scalars(stmt))
+
+
+#: How long a server process may trust a token it has checked (seconds). A revoked or
+#: deactivated token keeps working for at most this long in a process that saw it valid;
+#: an expired one stops at its expiry (checked on every use).
+TOKEN_CACHE_SECONDS = 5.0
+
+
+class TokenCache:
+    """Token hash -> (the user, the token's expiry, when checked), for at most ``ttl`` seconds.
+
+    The API checks a bearer token on every request; with the cache it reads the
+    token and its user from the database once per ``ttl`` per process instead.
+    Bounds: revocation and user deactivation take effect within ``ttl`` seconds;
+    expiry is exact (the cached expiry is compared on every use); unknown tokens
+    are never cached (each is looked up). The cached users are detached,
+    read-only copies: :meth:`user` attaches a copy to the caller's session
+    without a query (``merge(load=False)``).
+    """
+
+    def __init__(self, ttl: float = TOKEN_CACHE_SECONDS, max_entries: int = 10_000) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[User, datetime, float]] = {}
+        self._lock = threading.Lock()
+
+    def peek(self, session: Session, token: str) -> User | None:
+        """The user of ``token`` if it was checked less than ``ttl`` ago and has not
+        expired since (attached to ``session`` without a query); None otherwise."""
+        hit = self._entries.get(token_hash(token)) if token.startswith(PREFIX) else None
+        if hit is None or time.monotonic() - hit[2] >= self.ttl or hit[1] <= utcnow():
+            return None
+        return session.merge(hit[0], load=False)
+
+    def user(self, session: Session, token: str) -> User | None:
+        """The active user of a valid ``token`` (cached up to ``ttl``), or None."""
+        if not token.startswith(PREFIX):
+            return None
+        cached = self.peek(session, token)
+        if cached is not None:
+            return cached
+        digest = token_hash(token)
+        now = time.monotonic()
+        row = session.execute(
+            select(User, ApiToken.expires_at).join(ApiToken, ApiToken.user_id == User.id).where(
+                ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > utcnow(), User.active.is_(True))).first()
+        if row is None:
+            with self._lock:
+                self._entries.pop(digest, None)
+            return None
+        user, expires = row
+        # a detached copy with the identity only (unset attributes, e.g. the password hash,
+        # load on access), so that each request's session gets its own instance
+        detached = User(id=user.id, name=user.name, role=user.role, team_id=user.team_id,
+                        active=user.active, created_at=user.created_at)
+        make_transient_to_detached(detached)
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()
+            self._entries[digest] = (detached, expires, now)
+        return user
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -30,7 +30,6 @@ weight go on to the scorer, plus every subject sharing an identifier or address.
 from __future__ import annotations
 
 import math
-import threading
 from array import array
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
@@ -49,8 +48,9 @@ RARE_DF = 2000
 WEAK_RARE_DF = 300
 #: Subjects passed to the scorer per query (besides identifier/crypto hits).
 DEFAULT_CANDIDATES = 20
-#: Up to this many postings, weights are summed in a dict (cheaper than numpy calls).
-PY_ACCUMULATE = 3000
+#: Up to this many postings, weights are summed in a dict (cheaper than numpy calls);
+#: beyond, by sorting the concatenated postings.
+PY_ACCUMULATE = 150
 MIN_DELETE_LEN = 4
 FUZZY_WEIGHT = 0.8
 PHONETIC_WEIGHT = 0.4
@@ -126,7 +126,6 @@ class CandidateIndex:
         self.deletes: dict[str, int | list[int]] = {}
         self.live = 0
         self.lengths = array("B")  # tokens in each subject's shortest alias (length norm)
-        self._local = threading.local()
 
     # -- building -------------------------------------------------------------
     def _key_id(self, key: str) -> int:
@@ -249,17 +248,7 @@ class CandidateIndex:
             rank("*" + date[:4], YEAR_WEIGHT)
         return weights, boost
 
-    def _buffers(self, size: int) -> tuple[np.ndarray, np.ndarray]:
-        """Per-thread scratch arrays (scores by slot, dedupe marks), grown as needed."""
-        local = self._local
-        buf = getattr(local, "scores", None)
-        if buf is None or len(buf) < size:
-            size = max(size, 1024) * 5 // 4
-            local.scores = np.zeros(size, dtype=np.float32)
-            local.owner = np.zeros(size, dtype=np.int32)
-        return local.scores, local.owner
-
-    def _accumulate(self, rare: list[tuple[array[int], float]], size: int) -> tuple[np.ndarray, np.ndarray]:
+    def _accumulate(self, rare: list[tuple[array[int], float]]) -> tuple[np.ndarray, np.ndarray]:
         """Distinct slots of the recruiting keys and their summed weights."""
         if len(rare) == 1:
             slots = np.frombuffer(rare[0][0], dtype=np.int32)
@@ -272,16 +261,13 @@ class CandidateIndex:
                     acc[slot] = get(slot, 0.0) + weight
             return (np.fromiter(acc.keys(), dtype=np.int32, count=len(acc)),
                     np.fromiter(acc.values(), dtype=np.float64, count=len(acc)))
-        scores, owner = self._buffers(size)
         arrays = [np.frombuffer(p, dtype=np.int32) for p, _ in rare]
-        for arr, (_, weight) in zip(arrays, rare, strict=True):
-            scores[arr] += weight
         cat = np.concatenate(arrays)
-        positions = np.arange(len(cat), dtype=np.int32)
-        owner[cat] = positions
-        slots = cat[owner[cat] == positions]  # each slot once
-        values = scores[slots].astype(np.float64)
-        scores[slots] = 0.0
+        weights = np.repeat(np.array([w for _, w in rare]), [len(a) for a in arrays])
+        order = np.argsort(cat, kind="stable")
+        cat, weights = cat[order], weights[order]
+        starts = np.flatnonzero(np.r_[True, cat[1:] != cat[:-1]])
+        slots, values = cat[starts], np.add.reduceat(weights, starts)
         return slots, values
 
     def candidates(
@@ -310,7 +296,7 @@ class CandidateIndex:
             plist = self.postings[kid]
             if plist:
                 common.append((plist, weight * math.log(1.0 + total / len(plist))))
-        slots, values = self._accumulate(rare, len(alive))
+        slots, values = self._accumulate(rare)
         for plist, weight in common:
             arr = np.frombuffer(plist, dtype=np.int32)
             pos = np.searchsorted(arr, slots)
@@ -351,7 +337,7 @@ class CandidateIndex:
 
     @classmethod
     def from_state(cls, state: tuple[Any, ...]) -> CandidateIndex:
-        index = cls()  # (the scratch buffers are per process and thread, never saved)
+        index = cls()
         vocab, postings, index.deletes, index.live, lengths = state
         index.lengths.frombytes(lengths)
         index.vocab = vocab

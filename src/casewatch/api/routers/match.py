@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
+from starlette.concurrency import run_in_threadpool
 
-from casewatch.api.deps import SEARCHERS, AuditedRoute, PurposeCtx, require
+from casewatch.api.deps import SEARCHERS, AuditedRoute, PurposeCtx, RequestContext, require
 from casewatch.api.match_models import (
     MATCH_PAGE,
     MAX_MATCHES,
@@ -19,12 +20,27 @@ from casewatch.api.matching import check_params, run_match
 from casewatch.api.routers.cases import ERRORS
 from casewatch.matching import DEFAULT_THRESHOLD
 
+
+def answer(ctx: RequestContext, state: Any, dataset: str, body: EntityMatchQuery,
+           params: tuple[float, float | None, int, str]) -> dict[str, Any]:
+    """The blocking part of /match (role check, screening, re-reading hits), in one call.
+
+    The server runs it on the event loop (``state.match_inline``, the default: the
+    work is CPU-bound Python and short, so a thread would only add GIL hand-overs)
+    or in the thread pool.
+    """
+    require(ctx, *SEARCHERS)
+    checked = check_params(*params, len(body.queries))
+    return run_match(ctx, state.screeners, dataset, body.queries, checked,
+                     observe=state.metrics.screening.observe)
+
+
 router = APIRouter(route_class=AuditedRoute, tags=["Matching"], responses=ERRORS)
 
 
 @router.post("/match/{dataset}", name="match", response_model=EntityMatchResponse,
              response_model_by_alias=True)
-def match(
+async def match(
     request: Request,
     ctx: PurposeCtx,
     body: EntityMatchQuery,
@@ -42,11 +58,12 @@ def match(
 
     A purpose is required: ``?case=<id>`` or ``?justification=<text>``.
     """
-    require(ctx, *SEARCHERS)
-    params = check_params(threshold, cutoff, limit, algorithm, len(body.queries))
     state = request.app.state
-    data = run_match(ctx, state.screeners, dataset, body.queries, params,
-                     observe=state.metrics.screening.observe)
+    params = (threshold, cutoff, limit, algorithm)
+    if state.match_inline:
+        data = answer(ctx, state, dataset, body, params)
+    else:
+        data = await run_in_threadpool(answer, ctx, state, dataset, body, params)
     # the shape is EntityMatchResponse (tests validate it against yente's models); sending
     # the dict as JSON directly saves a second validation pass on the hot path
     return Response(orjson.dumps(data), media_type="application/json",
