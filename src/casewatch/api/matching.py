@@ -146,10 +146,13 @@ def _screen(screener: Screener, entity: EntityProxy, cutoff: float, want: int) -
 
 
 def _watch_rows(session: Session, ids: list[int]) -> dict[int, Any]:
-    """The hits' watches that are still active (one indexed query, plain rows)."""
+    """The hits' watches that are still active (one indexed query, plain rows).
+
+    Executed on the session's connection (Core): the ORM layer adds nothing to plain rows.
+    """
     if not ids:
         return {}
-    rows = session.execute(
+    rows = session.connection().execute(
         select(Watch.id, Watch.case_id, Watch.subject_id, Watch.schema, Watch.caption,
                Watch.entity)
         .where(Watch.id.in_(ids), active_watches_filter(utcnow())))
