@@ -55,11 +55,13 @@ def ofac_md(r: dict[str, Any]) -> str:
 
 def calibrate_md(r: dict[str, Any]) -> str:
     meta = r["meta"]
-    rows = [row for row in r["rows"]]
+    rows = list(r["rows"])
     cols = ["source", "weights", "threshold", "pairs", "true", "precision", "recall", "F1"]
     kinds = markdown_table(["kind", "true pairs", "recall before", "recall after"], r["kinds"])
     return (f"**Calibration** (`scripts/bench.sh calibrate`: {meta['pairs']:,} labelled pairs, "
-            f"{meta['held_out']:,} held out; run {r['finished_at']})\n\n"
+            f"{meta['held_out']:,} held out; 'before' = the hand-set weights the matcher "
+            f"started with, 'after' = the fitted ones now in `weights.json`; "
+            f"run {r['finished_at']})\n\n"
             + markdown_table(cols, rows) + "\n\n" + kinds + "\n")
 
 

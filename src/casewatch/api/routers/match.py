@@ -25,9 +25,10 @@ def answer(ctx: RequestContext, state: Any, dataset: str, body: EntityMatchQuery
            params: tuple[float, float | None, int, str]) -> dict[str, Any]:
     """The blocking part of /match (role check, screening, re-reading hits), in one call.
 
-    The server runs it on the event loop (``state.match_inline``, the default: the
-    work is CPU-bound Python and short, so a thread would only add GIL hand-overs)
-    or in the thread pool.
+    The server runs it in the thread pool, as one call (the dependencies before it
+    answer from per-process caches on the event loop). ``CASEWATCH_API_MATCH_INLINE=1``
+    runs it on the event loop instead: less CPU per request, but in the benchmark
+    (docs/performance.md) a worse p99, so it is not the default.
     """
     require(ctx, *SEARCHERS)
     checked = check_params(*params, len(body.queries))
