@@ -21,7 +21,8 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casewatch import __version__
-from casewatch.api.deps import WriteGate, status_of
+from casewatch.api.deps import status_of
+from casewatch.api.gate import WriteGate
 from casewatch.api.metrics import Metrics
 from casewatch.api.routers import alerts, cases, match, oversight, records, service
 from casewatch.api.screeners import ScreenerCache

@@ -25,6 +25,15 @@ skeleton keys) bring their subjects in; common keys ("mohammed",
 in their sorted postings, so they never flood the list. A query made only of
 common keys is driven by its rarest one. The best ``limit`` subjects by summed
 weight go on to the scorer, plus every subject sharing an identifier or address.
+
+At a million subjects, more than ``MAX_CANDIDATES`` subjects often tie on the
+same name keys ("John Smith" is filed under the same keys a hundred times); a
+cut by index weight alone is then arbitrary and loses the true subject. So the
+best ``POOL_CANDIDATES`` of the tied are re-ranked by a cheap upper bound on the
+name score, a rapidfuzz token-sort ratio between the query's and the
+subject's normalised names (an exact normalised name scores 100 and always
+stays), added to the share of the best index weight; the best
+``MAX_CANDIDATES`` of that order go to the full scorer.
 """
 
 from __future__ import annotations
@@ -37,6 +46,8 @@ from typing import Any
 
 import numpy as np
 from followthemoney import EntityProxy
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 from rigour.text.phonetics import metaphone
 
 from casewatch.matching.compiled import Compiled, compile_entity
@@ -68,6 +79,12 @@ RANK_ONLY = "^&@*"
 MAX_CANDIDATES = 40
 #: Candidates whose index weight is below this share of the best one are not scored.
 MIN_SHARE = 0.3
+#: Candidates re-ranked by the cheap name bound when more than ``MAX_CANDIDATES`` qualify.
+POOL_CANDIDATES = 250
+#: Weight of the index-weight share (0..1) beside the name ratio (0..1) in that re-ranking.
+INDEX_SHARE_WEIGHT = 0.5
+#: The count of watched subjects sharing a whole name is capped here (see ``name_frequency``).
+FREQUENCY_CAP = 3.0
 
 
 def _deletes(token: str) -> Iterator[str]:
@@ -126,6 +143,8 @@ class CandidateIndex:
         self.deletes: dict[str, int | list[int]] = {}
         self.live = 0
         self.lengths = array("B")  # tokens in each subject's shortest alias (length norm)
+        #: The subjects by slot (set by the Screener; None = removed); used to break ties.
+        self.subjects: list[Compiled | None] = []
 
     # -- building -------------------------------------------------------------
     def _key_id(self, key: str) -> int:
@@ -319,17 +338,69 @@ class CandidateIndex:
             cut = values[top].min()
             # keep ties with the last admitted candidate, and every identifier or address hit
             extra = np.flatnonzero((values >= cut) | (values >= ID_WEIGHT))
-            if len(extra) > len(top):
-                top = extra if len(extra) <= MAX_CANDIDATES else np.union1d(
-                    top, extra[np.argsort(-values[extra], kind="stable")[:MAX_CANDIDATES]]
-                )
-            slots, values = slots[top], values[top]
+            if len(extra) > MAX_CANDIDATES:  # too many ties: the best POOL_CANDIDATES, re-ranked
+                extra = extra[np.argsort(-values[extra], kind="stable")[:POOL_CANDIDATES]]
+            slots, values = slots[extra], values[extra]
         order = np.argsort(-values, kind="stable")
         slots, values = slots[order], values[order]
         if len(values) and values[0] < ID_WEIGHT:
             keep = values >= MIN_SHARE * values[0]
             slots, values = slots[keep], values[keep]
+        if len(slots) > MAX_CANDIDATES:
+            slots, values = self._rerank(compiled, slots, values)
         return slots.astype(np.int32, copy=False), values.astype(np.float32)
+
+    def _rerank(
+        self, compiled: Compiled, slots: np.ndarray, values: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Keep the best ``MAX_CANDIDATES`` by name ratio + index share (identifier hits always)."""
+        queries = [" ".join(a.tokens) for a in compiled.aliases[:4]]
+        choices: list[str] = []
+        owners: list[int] = []
+        subjects = self.subjects
+        if not subjects:  # no subjects known (a bare index): keep the best by weight
+            return slots[:MAX_CANDIDATES], values[:MAX_CANDIDATES]
+        for i, slot in enumerate(slots.tolist()):
+            subject = subjects[slot]
+            for alias in subject.aliases[:4] if subject is not None else ():
+                choices.append(" ".join(alias.tokens))
+                owners.append(i)
+        ratio = np.zeros(len(slots))
+        if queries and choices:
+            best = cdist(queries, choices, scorer=fuzz.token_sort_ratio, dtype=np.uint8).max(axis=0)
+            np.maximum.at(ratio, np.asarray(owners), best / 100.0)
+        rank = ratio + INDEX_SHARE_WEIGHT * values / max(float(values.max()), 1e-9)
+        rank[values >= ID_WEIGHT] += 10.0
+        rank[values > values[min(DEFAULT_CANDIDATES, len(values)) - 1]] += 5.0  # above the tie
+        order = np.argsort(-rank, kind="stable")[:MAX_CANDIDATES]
+        order.sort()  # back to index-weight order
+        return slots[order], values[order]
+
+    def name_frequency(self, compiled: Compiled) -> float:
+        """How many watched subjects carry every token of the query's most specific name.
+
+        For each alias, the size of the intersection of its tokens' postings
+        (rarest first; the others probed by binary search), capped at
+        ``FREQUENCY_CAP``; the smallest over the aliases. A token missing from
+        the index makes it 0. Counts removed subjects until the next compaction.
+        """
+        best = FREQUENCY_CAP
+        for alias in compiled.aliases:
+            if not alias.tokens:
+                continue
+            kids = [self.vocab.get(token) for token in set(alias.tokens)]
+            if any(kid is None for kid in kids):
+                return 0.0
+            plists = sorted((self.postings[kid] for kid in kids if kid is not None), key=len)
+            common = np.frombuffer(plists[0], dtype=np.int32)
+            for plist in plists[1:]:
+                if not len(common):
+                    break
+                arr = np.frombuffer(plist, dtype=np.int32)
+                pos = np.minimum(np.searchsorted(arr, common), len(arr) - 1)
+                common = common[arr[pos] == common]
+            best = min(best, float(len(common)))
+        return best if compiled.aliases else 0.0
 
     def state(self) -> tuple[Any, ...]:
         return (self.vocab, [p.tobytes() for p in self.postings], self.deletes, self.live,

@@ -76,12 +76,17 @@ def feature_vector(query: Compiled, candidate: Compiled) -> dict[str, float]:
 
 
 def score_pair(
-    query: Compiled, candidate: Compiled, weights: Weights = WEIGHTS, floor: float = 0.0
+    query: Compiled, candidate: Compiled, weights: Weights = WEIGHTS, floor: float = 0.0,
+    frequency: float = 0.0,
 ) -> Scored:
-    """Score one pair. With ``floor`` > 0, pairs that cannot reach it return a zero score early."""
+    """Score one pair. With ``floor`` > 0, pairs that cannot reach it return a zero score early.
+
+    ``frequency`` is the number of watched subjects carrying every token of the query's
+    name (``CandidateIndex.name_frequency``); 0 when the pair is scored alone.
+    """
     if not schemata_compatible(query.schema, candidate.schema):
         return Scored(0.0, {"schema_mismatch": weights.adjustments["schema_mismatch"]})
-    pair = Pair(query, candidate)
+    pair = Pair(query, candidate, frequency)
     best_name, best_value = "", 0.0
     for name, weight in weights.main_items:
         value = weight * FEATURES[name](pair)

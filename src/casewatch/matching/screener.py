@@ -75,6 +75,7 @@ class Screener:
         self._alive = bytearray()
         self._lock = threading.RLock()
         self.candidates = DEFAULT_CANDIDATES
+        self.index.subjects = self.compiled
         for entity in entities:
             self.add(entity)
 
@@ -157,13 +158,14 @@ class Screener:
         with self._lock:  # numpy views of the postings must not meet a concurrent add
             alive = np.frombuffer(self._alive, dtype=np.uint8)
             slots, _ = self.index.candidates(query, alive, self.candidates)
+            frequency = self.index.name_frequency(query)
             del alive
         found: list[tuple[float, int, dict[str, float]]] = []
         for slot in slots.tolist():
             subject = self.compiled[slot]
             if subject is None:
                 continue
-            scored = score_pair(query, subject, self.weights, floor=cut)
+            scored = score_pair(query, subject, self.weights, floor=cut, frequency=frequency)
             if scored.score >= cut and scored.score > 0.0:
                 found.append((scored.score, slot, scored.features))
         found.sort(key=lambda item: (-item[0], self.keys[item[1]]))
@@ -228,6 +230,7 @@ class Screener:
         screener.slot_of = {k: i for i, k in enumerate(keys)}
         screener._alive = bytearray(b"\x01" * len(keys))
         screener.index = CandidateIndex.from_state(index_state)
+        screener.index.subjects = screener.compiled
         return screener
 
 

@@ -15,12 +15,14 @@ from casewatch.matching.features.names import FULL_EVIDENCE, NameMatch, best_nam
 class Pair:
     """A query and a candidate, with the name alignment computed once and shared."""
 
-    __slots__ = ("q", "c", "_names")
+    __slots__ = ("q", "c", "_names", "frequency")
 
-    def __init__(self, q: Compiled, c: Compiled) -> None:
+    def __init__(self, q: Compiled, c: Compiled, frequency: float = 0.0) -> None:
         self.q = q
         self.c = c
         self._names: NameMatch | None = None
+        #: Watched subjects carrying every token of the query's name (0 when unknown, e.g. one pair).
+        self.frequency = frequency
 
     @property
     def names(self) -> NameMatch:
@@ -117,6 +119,19 @@ def legal_form_mismatch(p: Pair) -> float:
     return 1.0 if ql and cl and ql.isdisjoint(cl) else 0.0
 
 
+#: Expected number of watched subjects sharing a name at which the penalty is full.
+COMMON_NAME_FULL = 3.0
+
+
+def name_common_in_watchlist(p: Pair) -> float:
+    """The match rests on the name alone and that name is shared by many watched subjects (all its tokens common in the watchlist); no birth date, country, identifier or address corroborates it."""
+    if p.frequency <= 1.0 or p.names.score <= 0.0:
+        return 0.0
+    if identifier_match(p) or crypto_match(p) or dob_match(p) or dob_day_month_swapped(p) or country_match(p):
+        return 0.0
+    return min(1.0, (p.frequency - 1.0) / (COMMON_NAME_FULL - 1.0))
+
+
 def schema_mismatch(p: Pair) -> float:
     """The entity types cannot describe the same thing (a person never matches a vessel or a company)."""
     return 0.0 if schemata_compatible(p.q.schema, p.c.schema) else 1.0
@@ -141,6 +156,7 @@ ADJUSTMENTS: dict[str, Feature] = {
     "country_mismatch": country_mismatch,
     "legal_form_mismatch": legal_form_mismatch,
     "schema_mismatch": schema_mismatch,
+    "name_common_in_watchlist": name_common_in_watchlist,
 }
 FEATURES: dict[str, Feature] = {**MAIN, **ADJUSTMENTS}
 
