@@ -124,8 +124,8 @@ COMMON_NAME_FULL = 3.0
 
 
 def name_common_in_watchlist(p: Pair) -> float:
-    """The match rests on the name alone and that name is shared by many watched subjects (all its tokens common in the watchlist); no birth date, country, identifier or address corroborates it."""
-    if p.frequency <= 1.0 or p.names.score <= 0.0:
+    """The match rests on the name alone, that name is carried by several watched subjects, and the record's own birth date or country is not confirmed by this one (no birth date, country, identifier or address agrees)."""
+    if p.frequency <= 1.0 or not (p.q.dates or p.q.countries) or p.names.score <= 0.0:
         return 0.0
     if identifier_match(p) or crypto_match(p) or dob_match(p) or dob_day_month_swapped(p) or country_match(p):
         return 0.0
