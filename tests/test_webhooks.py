@@ -165,3 +165,21 @@ def test_cli_webhook_set_prints_the_secret_once(engine, cli):
     assert len(secret) >= 32
     status = cli("--as", "ana", "webhook", "status", "--format", "jsonl")
     assert status.code == 0 and secret not in status.stdout + status.stderr
+
+
+def test_monitor_cycle_delivers_due_webhooks(engine, tmp_path):
+    """The long-running monitor sends due notifications on every pass (no cron needed)."""
+    from casewatch.monitor.worker import Monitor
+
+    server = Receiver(failures=0)
+    try:
+        alert_id = setup_alert(engine, server.url)
+        monitor = Monitor(engine, tmp_path / "inbox", tmp_path / "home", poll=0.05)
+        monitor.run(once=True, install_signals=False)
+        assert [r["body"]["alert"]["alert_id"] for r in server.requests] == [alert_id]
+        assert all(r["valid"] for r in server.requests)
+        with transaction(engine) as s:
+            delivery = s.scalars(select(WebhookDelivery)).one()
+            assert delivery.status == "delivered"
+    finally:
+        server.close()

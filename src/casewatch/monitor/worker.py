@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from casewatch.alerts.webhooks import deliver_pending
 from casewatch.db.engine import session_factory
 from casewatch.errors import CasewatchError
 from casewatch.monitor import inbox as inbox_mod
@@ -192,7 +193,18 @@ class Monitor:
             stats = drain(self.engine, self.index, stop=self.stopping)
             self.stats.screened.add(stats)
             worked = worked or stats.records > 0
+        if not self.stopping():
+            self.notify()
         return worked
+
+    def notify(self) -> None:
+        """Send the case webhooks that are due (new alerts, and retries with backoff)."""
+        report = deliver_pending(self.engine)
+        if report.delivered or report.retrying or report.failed:
+            log.info(
+                "webhooks: %d delivered, %d to retry, %d failed",
+                report.delivered, report.retrying, report.failed,
+            )
 
     def run(self, once: bool = False, install_signals: bool = True) -> MonitorStats:
         """Loop until SIGTERM/SIGINT (or, with ``once``, until there is nothing left)."""
