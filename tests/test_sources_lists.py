@@ -84,3 +84,11 @@ def test_uk_groups_name_rows_by_unique_id() -> None:
         9: "Name 1 to Name 6 are all empty",
         10: "Unique ID RUS9004: D.O.B: bad date '31/02/1970'",
     }
+
+
+def test_broken_xml_file_does_not_stop_the_next_file() -> None:
+    """A broken list file ends that file only: the files after it are still read."""
+    records_once, _ = split(read_source("un", [UN]))
+    records, rejected = split(read_source("un", [UN, EU, UN]))
+    assert len(records) == 2 * len(records_once)
+    assert sum("rest of the file was not read" in r.reason for r in rejected) == 2

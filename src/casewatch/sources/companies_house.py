@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 from followthemoney import EntityProxy
@@ -96,14 +97,14 @@ def map_company(row: dict[str, str]) -> list[tuple[str, EntityProxy]]:
     return out
 
 
-@register
-class CompaniesHouseConnector(Connector):
-    """UK Companies House basic company data."""
+class LinkedDownloadConnector(Connector):
+    """A Companies House product whose current file is linked from a download page.
 
-    name = "companies-house"
-    description = "UK Companies House BasicCompanyData CSV (plain or zipped)"
-    url = INDEX_URL
-    downloads = {"BasicCompanyData.zip": INDEX_URL}
+    The file name carries the snapshot date, so :meth:`fetch` reads the page and
+    downloads the link matching :attr:`link_pattern`.
+    """
+
+    link_pattern: ClassVar[str] = ""
 
     def fetch(
         self,
@@ -112,9 +113,20 @@ class CompaniesHouseConnector(Connector):
         client: httpx.Client | None = None,
         policy: FetchPolicy | None = None,
     ) -> list[Path]:
-        """Find this month's ``BasicCompanyDataAsOneFile-*.zip`` on the download page and fetch it."""
+        """Find the current snapshot linked from the download page and fetch it."""
         index = next(iter(self._downloads.values()))
-        return [download_linked(index, PATTERN, dest_dir, client=client, policy=policy)]
+        return [download_linked(index, self.link_pattern, dest_dir, client=client, policy=policy)]
+
+
+@register
+class CompaniesHouseConnector(LinkedDownloadConnector):
+    """UK Companies House basic company data."""
+
+    name = "companies-house"
+    description = "UK Companies House BasicCompanyData CSV (plain or zipped)"
+    url = INDEX_URL
+    downloads = {"BasicCompanyData.zip": INDEX_URL}
+    link_pattern = PATTERN
 
     def iter_items(self, paths: Sequence[Path]) -> Iterator[Item]:
         for path in paths:

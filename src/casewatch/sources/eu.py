@@ -21,17 +21,14 @@ birth date, is quarantined.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from followthemoney import EntityProxy
 
 from casewatch.ftm.model import make_entity
-from casewatch.sources.base import Connector, Item, register
-from casewatch.sources.fetch import fetched_at
+from casewatch.sources.base import register
 from casewatch.sources.helpers import add_prop, org_schema, partial_date
-from casewatch.sources.xmlstream import XmlError, children, iter_elements, raw_xml
+from casewatch.sources.xmlstream import XmlListConnector, children
 
 URL = (
     "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content"
@@ -99,7 +96,7 @@ def _details(el: Any, entity: EntityProxy) -> None:
 
 
 @register
-class EuConnector(Connector):
+class EuConnector(XmlListConnector):
     """EU financial sanctions consolidated list."""
 
     name = "eu"
@@ -107,24 +104,9 @@ class EuConnector(Connector):
     url = URL
     downloads = {"eu_fsf.xml": URL}
 
-    def iter_items(self, paths: Sequence[Path]) -> Iterator[Item]:
-        for path in paths:
-            stamp = fetched_at(path)
-            for item in iter_elements(path, {"sanctionEntity"}):
-                if isinstance(item, XmlError):
-                    yield self.reject(path, item.line, item.reason)
-                    return
-                line, el = item
-                raw = raw_xml(el)
-                try:
-                    mapped = self._map(el)
-                except ValueError as exc:
-                    yield self.reject(path, line, str(exc), raw)
-                    continue
-                for source_id, entity in mapped:
-                    yield self.record(entity, source_id, path=path, row=line, raw=raw, fetched_at=stamp)
+    tags = frozenset({"sanctionEntity"})
 
-    def _map(self, el: Any) -> list[tuple[str, EntityProxy]]:
+    def map_element(self, el: Any) -> list[tuple[str, EntityProxy]]:
         logical_id = _attr(el, "logicalId")
         if not logical_id:
             raise ValueError("sanctionEntity without logicalId")

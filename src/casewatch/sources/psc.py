@@ -30,13 +30,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
 from followthemoney import EntityProxy
 
 from casewatch.ftm.model import make_entity
-from casewatch.sources.base import Connector, Item, register
-from casewatch.sources.companies_house import company_id
-from casewatch.sources.fetch import FetchPolicy, download_linked, fetched_at
+from casewatch.sources.base import Item, register
+from casewatch.sources.companies_house import LinkedDownloadConnector, company_id
+from casewatch.sources.fetch import fetched_at
 from casewatch.sources.helpers import add_prop, partial_date
 from casewatch.sources.tabular import JSON_SUFFIXES, json_lines, open_text
 
@@ -131,24 +130,14 @@ def map_psc(record: Any) -> list[tuple[str, EntityProxy]]:
 
 
 @register
-class PscConnector(Connector):
+class PscConnector(LinkedDownloadConnector):
     """Companies House PSC snapshot."""
 
     name = "psc"
     description = "UK Companies House persons-with-significant-control snapshot (JSON lines)"
     url = INDEX_URL
     downloads = {"psc-snapshot.zip": INDEX_URL}
-
-    def fetch(
-        self,
-        dest_dir: Path,
-        *,
-        client: httpx.Client | None = None,
-        policy: FetchPolicy | None = None,
-    ) -> list[Path]:
-        """Find the current ``persons-with-significant-control-snapshot-*.zip`` and fetch it."""
-        index = next(iter(self._downloads.values()))
-        return [download_linked(index, PATTERN, dest_dir, client=client, policy=policy)]
+    link_pattern = PATTERN
 
     def iter_items(self, paths: Sequence[Path]) -> Iterator[Item]:
         for path in paths:

@@ -17,17 +17,14 @@ cannot be read, is quarantined.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from followthemoney import EntityProxy
 
 from casewatch.ftm.model import make_entity
-from casewatch.sources.base import Connector, Item, register
-from casewatch.sources.fetch import fetched_at
+from casewatch.sources.base import register
 from casewatch.sources.helpers import add_prop, org_schema, partial_date
-from casewatch.sources.xmlstream import XmlError, children, iter_elements, raw_xml, text, values
+from casewatch.sources.xmlstream import XmlListConnector, children, text, values
 
 URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
 AUTHORITY = "United Nations Security Council"
@@ -73,7 +70,7 @@ def _person_details(el: Any, entity: EntityProxy) -> None:
 
 
 @register
-class UnConnector(Connector):
+class UnConnector(XmlListConnector):
     """UN Security Council consolidated list."""
 
     name = "un"
@@ -81,24 +78,9 @@ class UnConnector(Connector):
     url = URL
     downloads = {"un_consolidated.xml": URL}
 
-    def iter_items(self, paths: Sequence[Path]) -> Iterator[Item]:
-        for path in paths:
-            stamp = fetched_at(path)
-            for item in iter_elements(path, {"INDIVIDUAL", "ENTITY"}):
-                if isinstance(item, XmlError):
-                    yield self.reject(path, item.line, item.reason)
-                    return
-                line, el = item
-                raw = raw_xml(el)
-                try:
-                    mapped = self._map(el)
-                except ValueError as exc:
-                    yield self.reject(path, line, str(exc), raw)
-                    continue
-                for source_id, entity in mapped:
-                    yield self.record(entity, source_id, path=path, row=line, raw=raw, fetched_at=stamp)
+    tags = frozenset({"INDIVIDUAL", "ENTITY"})
 
-    def _map(self, el: Any) -> list[tuple[str, EntityProxy]]:
+    def map_element(self, el: Any) -> list[tuple[str, EntityProxy]]:
         data_id = text(el, "DATAID")
         if not data_id:
             raise ValueError(f"{el.tag} without DATAID")

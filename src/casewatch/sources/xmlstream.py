@@ -9,15 +9,17 @@ elements before it have already been yielded.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from followthemoney import EntityProxy
 from lxml import etree
 
 from casewatch.errors import CasewatchError
-from casewatch.sources.base import RAW_MAX
+from casewatch.sources.base import RAW_MAX, Connector, Item
+from casewatch.sources.fetch import fetched_at
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,37 @@ def values(element: Any, name: str) -> list[str]:
             if (sub.text or "").strip():
                 out.append(sub.text.strip())
     return out
+
+
+class XmlListConnector(Connector):
+    """A sanctions list published as one XML document with one element per listed subject.
+
+    Subclasses name the subject elements (:attr:`tags`) and map one element in
+    :meth:`map_element` (raising ValueError to quarantine it). Broken XML ends
+    that file with one rejection naming the line; elements before it are kept.
+    """
+
+    tags: ClassVar[frozenset[str]] = frozenset()
+
+    def map_element(self, el: Any) -> list[tuple[str, EntityProxy]]:
+        raise NotImplementedError
+
+    def iter_items(self, paths: Sequence[Path]) -> Iterator[Item]:
+        for path in paths:
+            yield from self._iter_file(path)
+
+    def _iter_file(self, path: Path) -> Iterator[Item]:
+        stamp = fetched_at(path)
+        for item in iter_elements(path, set(self.tags)):
+            if isinstance(item, XmlError):
+                yield self.reject(path, item.line, item.reason)
+                return
+            line, el = item
+            raw = raw_xml(el)
+            try:
+                mapped = self.map_element(el)
+            except ValueError as exc:
+                yield self.reject(path, line, str(exc), raw)
+                continue
+            for source_id, entity in mapped:
+                yield self.record(entity, source_id, path=path, row=line, raw=raw, fetched_at=stamp)
