@@ -185,6 +185,7 @@ for i in range(int(sys.argv[3])):
     with transaction(engine) as session:
         session.execute(__import__("sqlalchemy").text("SELECT 1"))  # a read before the append
         append(session, actor=sys.argv[2], action="search", params={"i": i})
+    time.sleep(0.003)  # give the other writer its turn, so the two really interleave
 """
 
 

@@ -159,6 +159,50 @@ ADJUSTMENTS: dict[str, Feature] = {
     "name_common_in_watchlist": name_common_in_watchlist,
 }
 FEATURES: dict[str, Feature] = {**MAIN, **ADJUSTMENTS}
+#: Features whose value rests on the name alignment (the costly part); all others are cheap.
+NAME_FEATURES = frozenset({"name_similarity", "name_low_information", "name_common_in_watchlist"})
+
+
+def _legal_set(c: Compiled) -> set[str]:
+    return {f for a in c.aliases for f in a.legal}
+
+
+def cheap_features(q: Compiled, c: Compiled) -> dict[str, float]:
+    """Every feature that does not rest on the name alignment, in one pass.
+
+    The same values as the feature functions above (``tests/test_matching_speed.py``
+    checks it), computed without building a :class:`Pair` or calling one function
+    per feature: the scorer uses them for its upper bound before aligning names.
+    """
+    qd, cd = q.dates, c.dates
+    dob = swapped = year = day = 0.0
+    if qd and cd:
+        if any(a.startswith(b) or b.startswith(a) for a in qd for b in cd):
+            dob = 1.0
+        elif any(_swapped(a, b) for a in qd for b in cd):
+            swapped = 1.0
+        if {a[:4] for a in qd}.isdisjoint({b[:4] for b in cd}):
+            year = 1.0
+        elif not (dob or swapped):
+            day = 1.0
+    qc, cc = q.countries, c.countries
+    shared_country = 1.0 if qc and cc and _shares(qc, cc) else 0.0
+    legal = 0.0
+    ql = _legal_set(q)
+    if ql:
+        cl = _legal_set(c)
+        legal = 1.0 if cl and ql.isdisjoint(cl) else 0.0
+    return {
+        "identifier_match": 1.0 if q.ids and c.ids and _shares(q.ids, c.ids) else 0.0,
+        "crypto_match": 1.0 if q.crypto and c.crypto and _shares(q.crypto, c.crypto) else 0.0,
+        "dob_match": dob,
+        "dob_day_month_swapped": swapped,
+        "dob_year_disjoint": year,
+        "dob_day_disjoint": day,
+        "country_match": shared_country,
+        "country_mismatch": 1.0 if qc and cc and not shared_country else 0.0,
+        "legal_form_mismatch": legal,
+    }
 
 
 def explanation(name: str) -> str:

@@ -19,7 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from casewatch.matching.compiled import Compiled
-from casewatch.matching.features.tokens import token_similarity, token_weight
+from casewatch.matching.features.tokens import (
+    INITIAL_SIM,
+    PHONETIC_SIM,
+    SKELETON_SIM,
+    token_similarity,
+    token_weight,
+)
 from casewatch.matching.normalize import NormName
 
 QUERY_EXTRA_COST = 1.0
@@ -176,5 +182,70 @@ def best_name_match(q: Compiled, c: Compiled) -> NameMatch:
             if score > best.score or (score == best.score and evidence > best.evidence):
                 best = NameMatch(score, evidence, qa.tokens, ca.tokens)
                 if score >= 1.0 and evidence >= FULL_EVIDENCE:
+                    return best
+    return best
+
+
+#: The smallest identity weight a token can have (an initial, see ``token_weight``).
+MIN_WEIGHT = 0.3
+#: The best similarity of two unequal tokens, the longer of ``n`` characters (not counting initials).
+_SIGMA = tuple(max(SKELETON_SIM, PHONETIC_SIM, (1.0 - 1.0 / n) ** 1.5) if n else 1.0 for n in range(64))
+
+
+def _tokens_upper(qt: tuple[str, ...], ct: tuple[str, ...], family: tuple[str, ...]) -> float:
+    """An upper bound on ``_align_tokens(qt, ct, ...)``'s score, without pairing tokens.
+
+    The score is a weighted mean of 1 (exactly equal pairs, weight A), the
+    near-miss similarities (each at most ``sigma``) and 0 (the unmatched costs),
+    so it is at most (A + sigma * K) / (A + K) for any A' >= A and any K at most the
+    near-miss and unmatched weight. A' sums the query tokens present on the other
+    side; K counts every query token absent there (its weight, or when initials
+    are about, the least an initial pairing costs) plus the candidate tokens that
+    must stay unmatched. sigma is the best similarity two unequal tokens can get.
+    """
+    if not qt or not ct:
+        return 0.0
+    lq, lc = list(map(len, qt)), list(map(len, ct))
+    initials = 1 in lq or 1 in lc
+    longest = max(max(lq), max(lc))
+    sigma = _SIGMA[longest] if longest < len(_SIGMA) else max(_SIGMA[-1], (1.0 - 1.0 / longest) ** 1.5)
+    if initials and sigma < INITIAL_SIM:
+        sigma = INITIAL_SIM
+    exact = missing = 0.0
+    for t in qt:
+        x = token_weight(t) * (FAMILY_BOOST if t in family else 1.0)
+        if t in ct:
+            exact += x
+        elif initials:  # an initial pairing: min(x, y) + INITIAL_REST * |x - y|, y >= MIN_WEIGHT
+            missing += INITIAL_REST * x + (1.0 - INITIAL_REST) * MIN_WEIGHT
+        else:
+            missing += x
+    if len(ct) > len(qt):
+        missing += CANDIDATE_EXTRA_COST * MIN_WEIGHT * (len(ct) - len(qt))
+    if exact + missing <= 0.0:
+        return 1.0
+    return (exact + sigma * missing) / (exact + missing)
+
+
+def name_upper_bound(q: Compiled, c: Compiled, need: float) -> float:
+    """An upper bound on ``best_name_match(q, c).score``; stops once it reaches ``need``.
+
+    Both alignments ``align`` may return (the tokens as written, and with joined
+    words and legal forms re-attached) are bounded by :func:`_tokens_upper`.
+    """
+    if need <= SKELETON_SIM:  # _tokens_upper never says less than sigma (>= SKELETON_SIM) for names
+        return 1.0
+    family = q.family + c.family if c.family else q.family
+    best = 0.0
+    for qa in q.aliases:
+        for ca in c.aliases:
+            bound = _tokens_upper(qa.tokens, ca.tokens, family)
+            if bound < need and (len(qa.tokens) + len(ca.tokens) > 2 or qa.legal_forms or ca.legal_forms):
+                qt, ct = _prepare(qa, ca)
+                if qt != qa.tokens or ct != ca.tokens:
+                    bound = max(bound, _tokens_upper(qt, ct, family))
+            if bound > best:
+                best = bound
+                if best >= need:
                     return best
     return best
