@@ -214,3 +214,24 @@ def run_peer(*args: str) -> dict[str, Any]:
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "{}"
     result: dict[str, Any] = json.loads(last)
     return result
+
+
+def start_pg(database: str) -> tuple[str, str]:
+    """A throwaway PostgreSQL server (``scripts/pg.sh start``) with a fresh ``database``.
+
+    Returns (url, server dir); stop it with ``scripts/pg.sh stop DIR``.
+    """
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    out = subprocess.run([str(ROOT / "scripts" / "pg.sh"), "start"], check=True,
+                         capture_output=True, text=True).stdout
+    env = dict(line.removeprefix("export ").split("=", 1) for line in out.splitlines()
+               if line.startswith("export "))
+    admin = create_engine(make_url(env["CASEWATCH_TEST_DATABASE_URL"]),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    url = make_url(env["CASEWATCH_TEST_DATABASE_URL"]).set(database=database)
+    return url.render_as_string(hide_password=False), env["CASEWATCH_PG_DIR"]

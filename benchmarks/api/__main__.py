@@ -38,7 +38,15 @@ from benchmarks.api.setup import (
     environment,
     queries,
 )
-from benchmarks.common import ROOT, console, err_console, out_dir, percentile_ms, save_results
+from benchmarks.common import (
+    ROOT,
+    console,
+    err_console,
+    out_dir,
+    percentile_ms,
+    save_results,
+    start_pg,
+)
 from casewatch.matching import Screener
 
 FULL_SIZE = 1_000_000
@@ -124,24 +132,6 @@ def warm_up(base: str, token: str, case_id: int, sample: list[dict[str, Any]]) -
             return time.perf_counter() - started
 
 
-def start_pg() -> tuple[str, str]:
-    """A throwaway PostgreSQL server (``scripts/pg.sh start``) with a fresh database; (url, dir)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    out = subprocess.run([str(ROOT / "scripts" / "pg.sh"), "start"], check=True,
-                         capture_output=True, text=True).stdout
-    env = dict(line.removeprefix("export ").split("=", 1) for line in out.splitlines()
-               if line.startswith("export "))
-    admin = create_engine(make_url(env["CASEWATCH_TEST_DATABASE_URL"]),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text('CREATE DATABASE "cw_bench_api"'))
-    admin.dispose()
-    url = make_url(env["CASEWATCH_TEST_DATABASE_URL"]).set(database="cw_bench_api")
-    return url.render_as_string(hide_password=False), env["CASEWATCH_PG_DIR"]
-
-
 def prepare_screener(folder: Path, case_id: int, url: str | None) -> tuple[Screener, float]:
     """Build the case's screener here, as the server would (it saves the snapshot the
     server's workers then load, so none of them builds a million watches itself)."""
@@ -187,7 +177,7 @@ def main() -> None:
     watchlist = ensure_watchlist(folder, size)
     url, pg_dir = args.postgres_url, None
     if args.postgres and url is None:
-        url, pg_dir = start_pg()
+        url, pg_dir = start_pg("cw_bench_api")
     home = out_dir(f"api-{size}", "pg") if url else folder
     try:
         run(args, size, home, watchlist, url)

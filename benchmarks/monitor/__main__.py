@@ -25,9 +25,8 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from benchmarks.common import start_pg
 from benchmarks.monitor import steps
 from casewatch.db.engine import make_engine, session_factory
 from casewatch.db.migrate import upgrade
@@ -80,20 +79,6 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> steps.Figures:
     return figures
 
 
-def start_pg() -> tuple[str, str]:
-    out = subprocess.run([str(ROOT / "scripts" / "pg.sh"), "start"], check=True,
-                         capture_output=True, text=True).stdout
-    env = dict(line.removeprefix("export ").split("=", 1) for line in out.splitlines()
-               if line.startswith("export "))
-    admin = create_engine(make_url(env["CASEWATCH_TEST_DATABASE_URL"]),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text('CREATE DATABASE "cw_bench_monitor"'))
-    admin.dispose()
-    url = make_url(env["CASEWATCH_TEST_DATABASE_URL"]).set(database="cw_bench_monitor")
-    return url.render_as_string(hide_password=False), env["CASEWATCH_PG_DIR"]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -114,7 +99,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results = {"SQLite": run_backend("sqlite", f"sqlite:///{OUT / 'sqlite' / 'bench.db'}", args)}
     if not args.no_pg:
-        url, pg_dir = start_pg()
+        url, pg_dir = start_pg("cw_bench_monitor")
         try:
             results["PostgreSQL"] = run_backend("postgresql", url, args)
         finally:
