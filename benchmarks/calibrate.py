@@ -56,7 +56,7 @@ L2 = 2e-3
 STEPS = 2500
 MAX_BONUS, MAX_PENALTY = 0.2, -0.5
 BONUSES = frozenset({"dob_match", "dob_day_month_swapped", "country_match"})
-PENALTIES = frozenset({"name_low_information", "dob_year_disjoint", "dob_day_disjoint",
+PENALTIES = frozenset({"name_low_information", "name_conflict", "dob_year_disjoint", "dob_day_disjoint",
                        "country_mismatch", "legal_form_mismatch", "schema_mismatch"})
 SOURCE_SHARE = {"generator": 0.5, "febrl4": 0.25, "febrl3": 0.25}
 POSITIVE_SHARE = 0.5  # balanced: true and false pairs weigh the same

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from casewatch.generate import companies, identifiers, watchlist
 from casewatch.generate.names import COUNTRY_LOCALE, LOCALE_WEIGHTS, LOCALES, Locale
-from casewatch.generate.pool import COMMON_NAMES, name_key
+from casewatch.generate.pool import COMMON_NAMES, name_keys
 from casewatch.generate.variants import first, split_form
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def _slim(entity: Entity, rid: str, pool: SubjectPool) -> Entity:
 
 
 def _unwatched(pool: SubjectPool, name: str) -> bool:
-    return name_key(name) not in pool.name_keys
+    return pool.name_keys.isdisjoint(name_keys(name))
 
 
 def _random(pool: SubjectPool, rng: random.Random, rid: str) -> tuple[Entity, str, str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from casewatch.generate import companies
 from casewatch.generate.names import COUNTRY_LOCALE, LOCALES
 
 Entity = dict[str, Any]
@@ -51,16 +52,39 @@ def _canonical_tokens() -> dict[str, str]:
 CANONICAL = _canonical_tokens()
 
 
-def name_key(name: str) -> int:
-    """A stable 64-bit key of a name: folded, each token in its canonical spelling.
+def _legal_words() -> frozenset[str]:
+    """Every word of a legal form the generator writes ("ltd", "obshchestvo", "co"...)."""
+    forms = [*companies.LIMITED, *companies.STOCK, *companies.SPELLED.values()]
+    return frozenset(w for form in forms for w in fold(form).split())
 
-    Two names with the same key are the same name as far as the generator is
-    concerned ("Mohammed Al-Hassan" = "MUHAMMAD AL HASAN"), so unwatched records
-    never carry a watched name in another spelling.
+
+LEGAL_WORDS = _legal_words()
+
+
+def _canonical(name: str) -> list[str]:
+    tokens = ["".join(ch for ch in t if ch.isalnum()) for t in fold(name).replace(",", " ").split()]
+    tokens = [CANONICAL.get(t, t) for t in tokens if t]
+    bare = [t for t in tokens if t not in LEGAL_WORDS]
+    return bare or tokens
+
+
+def _key(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def name_keys(name: str) -> tuple[int, int]:
+    """Two stable 64-bit keys of a name; names sharing either are the same name to the generator.
+
+    Both fold case and accents, spell each token canonically and drop legal forms
+    ("Mohammed Al-Hassan" = "MUHAMMAD AL HASAN", "White Trading Inc" = "White
+    Trading LLC"). The first sorts the tokens (word order does not make another
+    name), the second joins them in order without spaces ("Yug Metallurg" =
+    "YugMetallurg"). Unwatched records never carry a name that differs from a
+    watched one only in ways a matcher must see through (the generator's own
+    variant kinds: spelling, order, legal form, joined or split words, aliases).
     """
-    tokens = fold(name).replace(",", " ").split()
-    canon = " ".join(CANONICAL.get(t, t) for t in tokens)
-    return int.from_bytes(hashlib.blake2b(canon.encode(), digest_size=8).digest(), "big")
+    tokens = _canonical(name)
+    return _key(" ".join(sorted(tokens))), _key("".join(tokens))
 
 
 def common_names() -> set[str]:
@@ -118,7 +142,7 @@ class SubjectPool:
         self.schema_index.setdefault(schema, array("I")).append(index)
         names = props.get("name", []) + props.get("alias", [])
         for name in names:
-            self.name_keys.add(name_key(name))
+            self.name_keys.update(name_keys(name))
         eligible = self.eligible
         for prop in IDENTIFIER_PROPS:
             for value in props.get(prop, ()):

@@ -23,6 +23,7 @@ from casewatch.matching.normalize import (
     normalize_crypto,
     normalize_identifier,
     normalize_name,
+    split_initials,
 )
 
 #: At most this many distinct aliases are kept per entity.
@@ -95,6 +96,12 @@ def is_org_schema(name: str) -> bool:
     return bool(schema.is_a("Organization") or schema.name == "LegalEntity")
 
 
+@lru_cache(maxsize=256)
+def is_person_schema(name: str) -> bool:
+    """True for people (their names can carry run-together initials)."""
+    return bool(_schema(name).is_a("Person"))
+
+
 @lru_cache(maxsize=1024)
 def schemata_compatible(a: str, b: str) -> bool:
     """Whether entities of schemata ``a`` and ``b`` can describe the same thing."""
@@ -134,12 +141,15 @@ def _values(props: Any, name: str) -> list[str]:
     return [v for v in values if isinstance(v, str)]
 
 
-def _aliases(props: Any, org: bool) -> tuple[list[NormName], str]:
+def _aliases(props: Any, org: bool, person: bool = False) -> tuple[list[NormName], str]:
     raw = [v for p in NAME_PROPS if p in props for v in _values(props, p)]
     if any(p in props for p in PARTS_PROPS):
         full = " ".join(" ".join(_values(props, p)) for p in PARTS_PROPS)
         if full.strip():
             raw.append(full)
+    caption = raw[0].strip()[:200] if raw else ""
+    if person:  # "Frolov SA" is also "Frolov S A"
+        raw.extend(split for split in map(split_initials, raw) if split)
     out: list[NormName] = []
     seen: set[tuple[str, ...]] = set()
     for value in raw:
@@ -153,7 +163,6 @@ def _aliases(props: Any, org: bool) -> tuple[list[NormName], str]:
         out.append(norm)
         if len(out) >= MAX_ALIASES:
             break
-    caption = raw[0].strip()[:200] if raw else ""
     return out, caption
 
 
@@ -161,7 +170,7 @@ def compile_entity(entity: EntityProxy | Mapping[str, Any]) -> Compiled:
     """The matching form of one entity; raises CasewatchError for an unknown schema."""
     schema, _, props = _getter(entity)
     org = is_org_schema(schema)
-    aliases, caption = _aliases(props, org)
+    aliases, caption = _aliases(props, org, is_person_schema(schema))
     id_props = _identifier_props(schema)
     ids = {normalize_identifier(v) for p in props if p in id_props for v in _values(props, p)}
     crypto = {normalize_crypto(v) for p in CRYPTO_PROPS if p in props for v in _values(props, p)}

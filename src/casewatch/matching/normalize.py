@@ -74,6 +74,28 @@ TITLES = frozenset(
 EXTRA_LEGAL = {"corp": "corp", "corporation": "corp", "co": "co", "company": "co", "incorporated": "inc"}
 
 
+#: Spelled-out and national legal forms rigour's table misses (ASCII spellings of
+#: French, Spanish, Russian and Kazakh forms, Indian "Private Limited"): pattern →
+#: (compare form, generic form). Applied before rigour, on the case-folded text.
+EXTRA_PHRASES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
+    (re.compile(rf"(?<!\w){pattern}(?!\w)"), specific, generic) for pattern, specific, generic in (
+        (r"(?:zakrytoye|zakrytoe) aktsionernoye obshchestvo", "zao", "jsc"),
+        (r"(?:otkrytoye|otkrytoe) aktsionernoye obshchestvo", "oao", "jsc"),
+        (r"(?:publichnoye|publichnoe) aktsionernoye obshchestvo", "pao", "jsc"),
+        (r"aktsionernoye obshchestvo|aktsionernoe obshchestvo", "ao", "jsc"),
+        (r"soci[eé]t[eé] (?:a|à) responsabilit[eé] limit[eé]e", "sarl", "llc"),
+        (r"sociedad de responsabilidad limitada", "srl", "llc"),
+        (r"soci[eé]t[eé] anonyme|sociedad an[oó]nima|sociedade an[oó]nima", "sa", "jsc"),
+        (r"private limited|pvt\.? ltd\.?|pvt\.? limited", "pvtltd", "llc"),
+        (r"too|tov|sl", "too", "llc"),
+    )
+)
+#: Generic forms that say the same for matching: an LLP is a limited company.
+GENERIC_ALIASES = {"llp": "llc"}
+#: Forms whose generic kind is a corporation of either sort (rigour files "Inc" under llc).
+CORP_FORMS = frozenset({"inc", "incorporated", "corp", "corporation"})
+
+
 @dataclass(frozen=True, slots=True)
 class NormName:
     """One alias, normalised: identity tokens, legal forms, and the abjad flag."""
@@ -103,18 +125,31 @@ def translit_token(token: str) -> tuple[str, ...]:
     return tuple(t for t in _SPLIT.split(latin) if t)
 
 
+def _extra_forms(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Text with the :data:`EXTRA_PHRASES` forms removed, and the pairs found."""
+    found: list[tuple[str, str]] = []
+    for pattern, specific, generic in EXTRA_PHRASES:
+        if pattern.search(text):
+            rest = pattern.sub(" ", text)
+            if rest.strip():
+                text = rest
+                found.append((specific, generic))
+    return text, found
+
+
 def _legal_forms(text: str) -> tuple[str, list[tuple[str, str]]]:
     """Text with legal forms removed, and the (compare form, generic form) pairs found."""
+    text, extra = _extra_forms(text)
     found = extract_org_types(text, generic=True)
     if not found:
-        return text, []
+        return text, extra
     rest = remove_org_types(text, replacement=" ")
     if not rest.strip():
-        return text, []  # the whole name is a legal-form word: keep it as the name
+        return text, extra  # the whole name is a legal-form word: keep it as the name
     specific = extract_org_types(text, generic=False)
     if len(specific) != len(found):
         specific = found
-    return rest, [(s[1], g[1]) for s, g in zip(specific, found, strict=True)]
+    return rest, extra + [(s[1], g[1]) for s, g in zip(specific, found, strict=True)]
 
 
 def _tokens(text: str) -> list[str]:
@@ -147,13 +182,17 @@ def normalize_name(name: str, org: bool = False) -> NormName | None:
         if extra and len(extra) < len(tokens):
             tokens = [t for t in tokens if t not in EXTRA_LEGAL]
             legal.extend((t, EXTRA_LEGAL[t]) for t in extra)
-    words = [t for t in tokens if t not in STOPWORDS and t not in TITLES]
+    # one-letter "stopwords" (a, e, i, y) are initials in a person's name ("É. Thomas")
+    words = [t for t in tokens if (t not in STOPWORDS or (not org and len(t) == 1)) and t not in TITLES]
     if not words:
         words = tokens  # a name made only of stopwords is still a name
     if not words:
         return None
     words = [sys.intern(w[:MAX_TOKEN_CHARS]) for w in words[:MAX_TOKENS]]  # one copy per token
-    generic = _shared(tuple(sorted({g.replace(" ", "") for _, g in legal})))
+    generic = _shared(tuple(sorted({
+        "corp" if sp.replace(" ", "") in CORP_FORMS else GENERIC_ALIASES.get(g, g)
+        for sp, g in ((sp, g.replace(" ", "")) for sp, g in legal)
+    })))
     specific = _shared(tuple(sorted({s.replace(" ", "") for s, _ in legal})))
     return NormName(tuple(words), generic, abjad, specific)
 
@@ -162,6 +201,34 @@ def normalize_name(name: str, org: bool = False) -> NormName | None:
 def _shared(forms: tuple[str, ...]) -> tuple[str, ...]:
     """One shared copy of each legal-form tuple (a million subjects repeat a few hundred)."""
     return forms
+
+
+_INITIALS = re.compile(r"^[^\W\d_]{2,3}$")
+_VOWEL_LETTERS = frozenset("aeiouy")
+
+
+def split_initials(name: str) -> str | None:
+    """A person's name with run-together initials spelled apart, or None if it has none.
+
+    "Frolov SA" → "Frolov S A", "Marwan TM" → "Marwan T M": a token of two or
+    three letters counts as initials when it is written in capitals in a name
+    that is not all capitals, or when it has no vowel ("SM", "KHL").
+    """
+    parts = name[:MAX_NAME_CHARS].replace(".", " ").split()
+    if len(parts) < 2:
+        return None
+    mixed = any(not p.isupper() for p in parts)
+    out: list[str] = []
+    changed = False
+    for part in parts:
+        if _INITIALS.match(part) and part.isupper() and (
+            mixed or not _VOWEL_LETTERS.intersection(part.casefold())
+        ):
+            out.extend(part)
+            changed = True
+        else:
+            out.append(part)
+    return " ".join(out) if changed else None
 
 
 def normalize_identifier(value: str) -> str:

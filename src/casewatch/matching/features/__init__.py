@@ -58,6 +58,18 @@ def name_low_information(p: Pair) -> float:
     return max(0.0, 1.0 - names.evidence / FULL_EVIDENCE)
 
 
+#: Conflicting token weight (one rare word on each side) at which ``name_conflict`` is full.
+CONFLICT_FULL = 1.0
+
+
+def name_conflict(p: Pair) -> float:
+    """Each name has words the other lacks (another given name, another distinctive company word): the names point at different people or companies (not counted when an identifier or address is shared)."""
+    names = p.names
+    if names.score <= 0.0 or names.conflict <= 0.0 or identifier_match(p) or crypto_match(p):
+        return 0.0
+    return min(1.0, names.conflict / CONFLICT_FULL)
+
+
 def _dates(p: Pair) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return p.q.dates, p.c.dates
 
@@ -113,10 +125,8 @@ def country_mismatch(p: Pair) -> float:
 
 
 def legal_form_mismatch(p: Pair) -> float:
-    """Both organisation names carry a legal form and the forms are incompatible (e.g. LLC vs JSC)."""
-    ql = {f for a in p.q.aliases for f in a.legal}
-    cl = {f for a in p.c.aliases for f in a.legal}
-    return 1.0 if ql and cl and ql.isdisjoint(cl) else 0.0
+    """Both organisation names carry a legal form and the forms are incompatible (a limited company vs a joint-stock company; a corporation or "company" fits either)."""
+    return 1.0 if _legal_conflict(_legal_set(p.q), _legal_set(p.c)) else 0.0
 
 
 #: Expected number of watched subjects sharing a name at which the penalty is full.
@@ -148,6 +158,7 @@ MAIN: dict[str, Feature] = {
 #: Adjustments: added to the main score (weights are signed).
 ADJUSTMENTS: dict[str, Feature] = {
     "name_low_information": name_low_information,
+    "name_conflict": name_conflict,
     "dob_match": dob_match,
     "dob_day_month_swapped": dob_day_month_swapped,
     "dob_year_disjoint": dob_year_disjoint,
@@ -160,11 +171,22 @@ ADJUSTMENTS: dict[str, Feature] = {
 }
 FEATURES: dict[str, Feature] = {**MAIN, **ADJUSTMENTS}
 #: Features whose value rests on the name alignment (the costly part); all others are cheap.
-NAME_FEATURES = frozenset({"name_similarity", "name_low_information", "name_common_in_watchlist"})
+NAME_FEATURES = frozenset({"name_similarity", "name_low_information", "name_conflict",
+                           "name_common_in_watchlist"})
 
 
 def _legal_set(c: Compiled) -> set[str]:
     return {f for a in c.aliases for f in a.legal}
+
+
+#: Generic legal forms compatible with any other (a corporation, a "company").
+NEUTRAL_FORMS = frozenset({"corp", "co"})
+
+
+def _legal_conflict(ql: set[str], cl: set[str]) -> bool:
+    if not ql or not cl or not ql.isdisjoint(cl):
+        return False
+    return not (ql & NEUTRAL_FORMS or cl & NEUTRAL_FORMS)
 
 
 def cheap_features(q: Compiled, c: Compiled) -> dict[str, float]:
@@ -190,8 +212,7 @@ def cheap_features(q: Compiled, c: Compiled) -> dict[str, float]:
     legal = 0.0
     ql = _legal_set(q)
     if ql:
-        cl = _legal_set(c)
-        legal = 1.0 if cl and ql.isdisjoint(cl) else 0.0
+        legal = 1.0 if _legal_conflict(ql, _legal_set(c)) else 0.0
     return {
         "identifier_match": 1.0 if q.ids and c.ids and _shares(q.ids, c.ids) else 0.0,
         "crypto_match": 1.0 if q.crypto and c.crypto and _shares(q.crypto, c.crypto) else 0.0,

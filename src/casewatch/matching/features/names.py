@@ -44,6 +44,8 @@ class NameMatch:
 
     score: float = 0.0
     evidence: float = 0.0
+    #: Token weight left unmatched on BOTH sides (the smaller side's): the names disagree.
+    conflict: float = 0.0
     query: tuple[str, ...] = ()
     candidate: tuple[str, ...] = ()
 
@@ -98,21 +100,22 @@ def _weights(tokens: tuple[str, ...], family: tuple[str, ...]) -> list[float]:
 
 def _align_tokens(
     qt: tuple[str, ...], ct: tuple[str, ...], abjad: bool, family: tuple[str, ...]
-) -> tuple[float, float, bool]:
-    """Score, matched evidence (weight of the matched tokens), and whether tokens were
-    left over on both sides."""
+) -> tuple[float, float, float]:
+    """Score, matched evidence (weight of the matched tokens), and conflict: the weight
+    of the tokens left over on both sides (the smaller of the two sums; 0 when one side
+    has none left), or twice that of numbers left over on either side if more."""
     if len(qt) == 1 and len(ct) == 1:  # the common single-token case, without the pairing
         a, b = qt[0], ct[0]
         sim = 1.0 if a == b else token_similarity(a, b, abjad)
-        if sim == 0.0:
-            return 0.0, 0.0, True
         wa, wb = _weights(qt, family)[0], _weights(ct, family)[0]
+        if sim == 0.0:
+            return 0.0, 0.0, min(wa, wb)
         if sim == 1.0:
-            return 1.0, min(wa, wb), False
+            return 1.0, min(wa, wb), 0.0
         if len(a) == 1 or len(b) == 1:
             w = min(wa, wb)
-            return w * sim / (w + INITIAL_REST * abs(wa - wb)), w, False
-        return sim, max(wa, wb), False
+            return w * sim / (w + INITIAL_REST * abs(wa - wb)), w, 0.0
+        return sim, max(wa, wb), 0.0
     pairs: list[tuple[float, int, int]] = []
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
@@ -120,7 +123,7 @@ def _align_tokens(
             if sim > 0.0:
                 pairs.append((sim, i, j))
     if not pairs:
-        return 0.0, 0.0, True
+        return 0.0, 0.0, min(sum(_weights(qt, family)), sum(_weights(ct, family)))
     if len(pairs) > 1:
         pairs.sort(reverse=True)
     wq, wc = _weights(qt, family), _weights(ct, family)
@@ -141,31 +144,36 @@ def _align_tokens(
         num += w * sim
         den += w
         matched += w
-    left_q = left_c = False
+    left_q = left_c = numbers = 0.0
     for i, free in enumerate(free_q):
         if free:
-            den += QUERY_EXTRA_COST * wq[i]
-            left_q = True
+            left_q += wq[i]
+            if qt[i].isdigit():
+                numbers += wq[i]
     for j, free in enumerate(free_c):
         if free:
-            den += CANDIDATE_EXTRA_COST * wc[j]
-            left_c = True
+            left_c += wc[j]
+            if ct[j].isdigit():
+                numbers += wc[j]
+    den += QUERY_EXTRA_COST * left_q + CANDIDATE_EXTRA_COST * left_c
+    # a number on one side only ("Royal Spirit 21" / "Royal Spirit") names another ship or firm
+    conflict = max(left_q if left_q < left_c else left_c, 2.0 * numbers)
     if den <= 0.0:
-        return 0.0, 0.0, left_q and left_c
-    return num / den, matched, left_q and left_c
+        return 0.0, 0.0, conflict
+    return num / den, matched, conflict
 
 
-def align(q: NormName, c: NormName, family: tuple[str, ...]) -> tuple[float, float]:
-    """Score and matched evidence of one alias pair (see the module docstring)."""
+def align(q: NormName, c: NormName, family: tuple[str, ...]) -> tuple[float, float, float]:
+    """Score, matched evidence and conflict of one alias pair (see the module docstring)."""
     abjad = q.abjad or c.abjad
-    score, evidence, leftovers = _align_tokens(q.tokens, c.tokens, abjad, family)
-    if leftovers and (len(q.tokens) + len(c.tokens) > 2 or q.legal_forms or c.legal_forms):
+    score, evidence, conflict = _align_tokens(q.tokens, c.tokens, abjad, family)
+    if conflict and (len(q.tokens) + len(c.tokens) > 2 or q.legal_forms or c.legal_forms):
         qt, ct = _prepare(q, c)
         if qt != q.tokens or ct != c.tokens:
-            joined, joined_evidence, _ = _align_tokens(qt, ct, abjad, family)
+            joined, joined_evidence, joined_conflict = _align_tokens(qt, ct, abjad, family)
             if joined > score:
-                return joined, joined_evidence
-    return score, evidence
+                return joined, joined_evidence, joined_conflict
+    return score, evidence, conflict
 
 
 def best_name_match(q: Compiled, c: Compiled) -> NameMatch:
@@ -174,13 +182,13 @@ def best_name_match(q: Compiled, c: Compiled) -> NameMatch:
     family = q.family + c.family if c.family else q.family
     if len(q.aliases) == 1 and len(c.aliases) == 1:
         qa, ca = q.aliases[0], c.aliases[0]
-        score, evidence = align(qa, ca, family)
-        return NameMatch(score, evidence, qa.tokens, ca.tokens) if score > 0.0 else NO_MATCH
+        score, evidence, conflict = align(qa, ca, family)
+        return NameMatch(score, evidence, conflict, qa.tokens, ca.tokens) if score > 0.0 else NO_MATCH
     for qa in q.aliases:
         for ca in c.aliases:
-            score, evidence = align(qa, ca, family)
+            score, evidence, conflict = align(qa, ca, family)
             if score > best.score or (score == best.score and evidence > best.evidence):
-                best = NameMatch(score, evidence, qa.tokens, ca.tokens)
+                best = NameMatch(score, evidence, conflict, qa.tokens, ca.tokens)
                 if score >= 1.0 and evidence >= FULL_EVIDENCE:
                     return best
     return best
