@@ -18,7 +18,8 @@ grow):
   "Boris Raze"; of fifty "Coju" companies, the Cypriot one comes first for a
   Cypriot query).
 
-A query's keys are weighted by rarity (IDF, ``log(1 + N/df)``). Rare keys
+A query's keys are weighted by rarity (IDF, ``log(1 + N/df)``); the keys reached
+from one query token count once per subject (the best of them). Rare keys
 (at most ``RARE_DF`` postings, ``WEAK_RARE_DF`` for typo, phonetic and
 skeleton keys) bring their subjects in; common keys ("mohammed",
 "trading") only add weight to subjects already found, through a binary search
@@ -66,6 +67,8 @@ MIN_DELETE_LEN = 4
 FUZZY_WEIGHT = 0.8
 PHONETIC_WEIGHT = 0.4
 SKELETON_WEIGHT = 0.4
+#: A skeleton is as good as the word itself for a name transliterated from an abjad.
+ABJAD_SKELETON_WEIGHT = 0.9
 SPLIT_WEIGHT = 0.8
 LENGTH_NORM = 0.15
 INITIAL_WEIGHT = 0.5
@@ -81,10 +84,22 @@ MAX_CANDIDATES = 40
 MIN_SHARE = 0.3
 #: Candidates re-ranked by the cheap name bound when more than ``MAX_CANDIDATES`` qualify.
 POOL_CANDIDATES = 250
+#: Candidates looked at (then re-ranked by skeleton) for a name written in an abjad, whose
+#: transliteration reaches most subjects only through weak skeleton and phonetic keys.
+ABJAD_POOL = 120
 #: Weight of the index-weight share (0..1) beside the name ratio (0..1) in that re-ranking.
 INDEX_SHARE_WEIGHT = 0.5
 #: The count of watched subjects sharing a whole name is capped here (see ``name_frequency``).
 FREQUENCY_CAP = 3.0
+
+
+def _plain_form(tokens: tuple[str, ...]) -> str:
+    return " ".join(tokens)
+
+
+def _skeleton_form(tokens: tuple[str, ...]) -> str:
+    """A name as consonant skeletons, to compare an abjad transliteration with Latin spellings."""
+    return " ".join(skeleton(t) for t in tokens)
 
 
 def _deletes(token: str) -> Iterator[str]:
@@ -221,73 +236,95 @@ class CandidateIndex:
             elif right is not None and len(tail) >= 4 and len(head) <= 4:
                 yield right
 
-    def query_keys(self, compiled: Compiled) -> tuple[dict[int, float], dict[int, float]]:
-        """Key id → weight for a query (exact > fuzzy/split > phonetic), and the rank-only keys."""
-        weights: dict[int, float] = {}
-        boost: dict[int, float] = {}
+    def query_keys(self, compiled: Compiled) -> tuple[dict[int, tuple[float, int]], dict[int, float]]:
+        """Key id → (weight, group) for a query (exact > fuzzy/split > phonetic), and the rank-only keys.
 
-        def put(kid: int | None, weight: float) -> None:
-            if kid is not None and weight > weights.get(kid, 0.0):
-                weights[kid] = weight
+        Keys reached from one query token (itself, its typo neighbours, phonetic
+        key and skeleton) form one group: a subject earns the best of them, not
+        their sum, so a common given name reached five ways does not outweigh
+        a rare family name reached one way.
+        """
+        weights: dict[int, tuple[float, int]] = {}
+        boost: dict[int, float] = {}
+        groups: dict[str, int] = {}
+
+        def group(name: str) -> int:
+            return groups.setdefault(name, len(groups))
+
+        def put(kid: int | None, weight: float, grp: int) -> None:
+            if kid is not None and weight > weights.get(kid, (0.0, 0))[0]:
+                weights[kid] = (weight, grp)
 
         def rank(key: str, weight: float) -> None:
             kid = self.vocab.get(key)
             if kid is not None:
                 boost[kid] = weight
 
+        vocab = self.vocab
         for alias in compiled.aliases:
             tokens = alias.tokens
             for pos, token in enumerate(tokens):
+                g = group(token)
                 keys = token_keys(token)
-                put(self.vocab.get(token), 1.0)
-                for key, weight in zip(keys[1:], (PHONETIC_WEIGHT, SKELETON_WEIGHT), strict=False):
-                    put(self.vocab.get(key), weight)
+                put(vocab.get(token), 1.0, g)
+                weak = (PHONETIC_WEIGHT, ABJAD_SKELETON_WEIGHT if alias.abjad else SKELETON_WEIGHT)
+                for key, weight in zip(keys[1:], weak, strict=False):
+                    put(vocab.get(key), weight, g)
                 for kid in self._fuzzy(token):
-                    put(kid, FUZZY_WEIGHT)
+                    put(kid, FUZZY_WEIGHT, g)
                 if len(token) >= 6:
                     for kid in self._splits(token):
-                        put(kid, SPLIT_WEIGHT)
+                        put(kid, SPLIT_WEIGHT, group(f"split:{kid}"))
                 if pos + 1 < len(tokens):
-                    put(self.vocab.get(token + tokens[pos + 1]), 1.0)
+                    joined = token + tokens[pos + 1]
+                    put(vocab.get(joined), 1.0, group(joined))
                 if len(token) == 1:
                     rank("^" + token, INITIAL_WEIGHT)
             for form in alias.legal:
                 rank("&" + form, LEGAL_WEIGHT)
             for form in alias.legal_forms:
                 if tokens:
-                    put(self.vocab.get(form + tokens[0]), 1.0)
-                    put(self.vocab.get(tokens[-1] + form), 1.0)
+                    put(vocab.get(form + tokens[0]), 1.0, group(form + tokens[0]))
+                    put(vocab.get(tokens[-1] + form), 1.0, group(tokens[-1] + form))
         for ident in compiled.ids:
-            put(self.vocab.get("#" + ident), ID_WEIGHT)
+            put(vocab.get("#" + ident), ID_WEIGHT, group("#" + ident))
         for addr in compiled.crypto:
-            put(self.vocab.get("$" + addr), ID_WEIGHT)
+            put(vocab.get("$" + addr), ID_WEIGHT, group("$" + addr))
         for country in compiled.countries:
             rank("@" + country, COUNTRY_WEIGHT)
         for date in compiled.dates:
             rank("*" + date[:4], YEAR_WEIGHT)
         return weights, boost
 
-    def _accumulate(self, rare: list[tuple[array[int], float]]) -> tuple[np.ndarray, np.ndarray]:
-        """Distinct slots of the recruiting keys and their summed weights."""
+    @staticmethod
+    def _accumulate(rare: list[tuple[array[int], float, int]], groups: int) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct slots of the recruiting keys, and each group's best weight per slot."""
         if len(rare) == 1:
-            slots = np.frombuffer(rare[0][0], dtype=np.int32)
-            return slots, np.full(len(slots), rare[0][1])
-        if sum(len(p) for p, _ in rare) <= PY_ACCUMULATE:  # small: plain dict, no numpy overhead
-            acc: dict[int, float] = {}
-            get = acc.get
-            for plist, weight in rare:
+            plist, weight, grp = rare[0]
+            slots = np.frombuffer(plist, dtype=np.int32)
+            best = np.zeros((groups, len(slots)))
+            best[grp] = weight
+            return slots, best
+        if sum(len(p) for p, _, _ in rare) <= PY_ACCUMULATE:  # small: plain dict, no numpy overhead
+            acc: dict[int, list[float]] = {}
+            for plist, weight, grp in rare:
                 for slot in plist:
-                    acc[slot] = get(slot, 0.0) + weight
-            return (np.fromiter(acc.keys(), dtype=np.int32, count=len(acc)),
-                    np.fromiter(acc.values(), dtype=np.float64, count=len(acc)))
-        arrays = [np.frombuffer(p, dtype=np.int32) for p, _ in rare]
+                    row = acc.get(slot)
+                    if row is None:
+                        row = acc[slot] = [0.0] * groups
+                    if weight > row[grp]:
+                        row[grp] = weight
+            slots = np.fromiter(acc.keys(), dtype=np.int32, count=len(acc))
+            return slots, np.array(list(acc.values()), dtype=np.float64).reshape(len(acc), groups).T.copy()
+        arrays = [np.frombuffer(p, dtype=np.int32) for p, _, _ in rare]
         cat = np.concatenate(arrays)
-        weights = np.repeat(np.array([w for _, w in rare]), [len(a) for a in arrays])
-        order = np.argsort(cat, kind="stable")
-        cat, weights = cat[order], weights[order]
-        starts = np.flatnonzero(np.r_[True, cat[1:] != cat[:-1]])
-        slots, values = cat[starts], np.add.reduceat(weights, starts)
-        return slots, values
+        sizes = [len(a) for a in arrays]
+        weights = np.repeat(np.array([w for _, w, _ in rare]), sizes)
+        grps = np.repeat(np.array([g for _, _, g in rare], dtype=np.intp), sizes)
+        slots, inverse = np.unique(cat, return_inverse=True)
+        best = np.zeros((groups, len(slots)))
+        np.maximum.at(best, (grps, inverse), weights)
+        return slots.astype(np.int32, copy=False), best
 
     def candidates(
         self, compiled: Compiled, alive: np.ndarray, limit: int = DEFAULT_CANDIDATES
@@ -296,31 +333,39 @@ class CandidateIndex:
         empty = np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
         keys, boost = self.query_keys(compiled)
         total = max(self.live, 1)
-        rare: list[tuple[array[int], float]] = []
-        common: list[tuple[array[int], float]] = []
-        for kid, weight in keys.items():
+        rare: list[tuple[array[int], float, int]] = []
+        common: list[tuple[array[int], float, int]] = []
+        groups = 0
+        for kid, (weight, grp) in keys.items():
             plist = self.postings[kid]
             df = len(plist)
             if df == 0:
                 continue
+            groups = max(groups, grp + 1)
             idf = weight * math.log(1.0 + total / df)
             recruits = df <= (RARE_DF if weight >= 1.0 else WEAK_RARE_DF) or weight >= ID_WEIGHT
-            (rare if recruits else common).append((plist, idf))
+            (rare if recruits else common).append((plist, idf, grp))
         if not rare and not common:
             return empty
         if not rare:  # only common keys: the rarest one drives
             common.sort(key=lambda item: len(item[0]))
             rare.append(common.pop(0))
-        for kid, weight in boost.items():  # first letters, legal forms, countries, birth years
-            plist = self.postings[kid]
-            if plist:
-                common.append((plist, weight * math.log(1.0 + total / len(plist))))
-        slots, values = self._accumulate(rare)
-        for plist, weight in common:
+        slots, best = self._accumulate(rare, groups)
+        for plist, weight, grp in common:
             arr = np.frombuffer(plist, dtype=np.int32)
             pos = np.searchsorted(arr, slots)
             pos[pos >= len(arr)] = len(arr) - 1
-            values += weight * (arr[pos] == slots)
+            np.maximum(best[grp], weight * (arr[pos] == slots), out=best[grp])
+        values = best.sum(axis=0)
+        for kid, weight in boost.items():  # first letters, legal forms, countries, birth years
+            plist = self.postings[kid]
+            if plist:
+                arr = np.frombuffer(plist, dtype=np.int32)
+                pos = np.searchsorted(arr, slots)
+                pos[pos >= len(arr)] = len(arr) - 1
+                values += weight * math.log(1.0 + total / len(plist)) * (arr[pos] == slots)
+        if any(a.abjad for a in compiled.aliases):  # weak keys only: look wider, re-rank by skeleton
+            limit = max(limit, ABJAD_POOL)
         return self._select(compiled, slots, values, alive, limit)
 
     def _select(
@@ -354,7 +399,9 @@ class CandidateIndex:
         self, compiled: Compiled, slots: np.ndarray, values: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Keep the best ``MAX_CANDIDATES`` by name ratio + index share (identifier hits always)."""
-        queries = [" ".join(a.tokens) for a in compiled.aliases[:4]]
+        abjad = any(a.abjad for a in compiled.aliases)
+        form = _skeleton_form if abjad else _plain_form
+        queries = [form(a.tokens) for a in compiled.aliases[:4]]
         choices: list[str] = []
         owners: list[int] = []
         subjects = self.subjects
@@ -363,7 +410,7 @@ class CandidateIndex:
         for i, slot in enumerate(slots.tolist()):
             subject = subjects[slot]
             for alias in subject.aliases[:4] if subject is not None else ():
-                choices.append(" ".join(alias.tokens))
+                choices.append(form(alias.tokens))
                 owners.append(i)
         ratio = np.zeros(len(slots))
         if queries and choices:

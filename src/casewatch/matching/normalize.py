@@ -116,12 +116,27 @@ def clean_text(text: str) -> str:
     return _APOSTROPHES.sub("", text)
 
 
+#: Arabic letters the generic transliteration renders badly for name matching: ain
+#: (dropped as "?", splitting the word) and ta marbuta ("t", where names end in "a")
+#: become alef ("a"); hamza carriers become their vowel letters.
+_ARABIC_FIXES = str.maketrans({"ع": "ا", "ة": "ا", "ء": "", "ئ": "ي", "ؤ": "و", "أ": "ا", "إ": "ا", "آ": "ا"})
+_ARABIC_ARTICLE = "ال"
+
+
 @lru_cache(maxsize=200_000)
 def translit_token(token: str) -> tuple[str, ...]:
-    """ASCII tokens for one raw token (a Han or Hangul word may become several)."""
+    """ASCII tokens for one raw token (a Han or Hangul word may become several).
+
+    An Arabic word with the article ("الحسن") becomes two tokens ("al", "hsn"),
+    as Latin spellings write it ("Al-Hassan").
+    """
     if token.isascii():
         return (token,) if token.isalnum() else tuple(t for t in _SPLIT.split(token) if t)
-    latin = ascii_text(token).lower()
+    if _ABJAD.search(token):
+        token = token.translate(_ARABIC_FIXES)
+        if token.startswith(_ARABIC_ARTICLE) and len(token) > 3:
+            return ("al", *translit_token(token[2:]))
+    latin = ascii_text(token).lower().replace("?", "")
     return tuple(t for t in _SPLIT.split(latin) if t)
 
 
@@ -248,27 +263,29 @@ def normalize_crypto(value: str) -> str:
     return value
 
 
-VOWELS = frozenset("aeiouyw")
-_DIGRAPHS = (("zh", "j"), ("kh", "k"), ("sh", "s"), ("th", "t"), ("ph", "f"), ("dh", "d"),
-             ("gh", "g"), ("q", "k"), ("ou", "u"))
+VOWELS = frozenset("aeiouywv")
+_DIGRAPHS = (("q", "k"), ("ou", "u"), ("ph", "f"))
 
 
 @lru_cache(maxsize=200_000)
 def skeleton(token: str) -> str:
-    """Consonant skeleton: first letter, then consonants without repeats.
+    """Consonant skeleton: first letter, then the consonants other than "h", without doubles.
 
-    Abjads (Arabic, Hebrew) write few vowels, so their transliterations compare
-    better with Latin spellings once the vowels are gone: ``mohammed`` → ``mhmd``;
-    the Arabic محمد transliterates to ``mhmd`` too.
+    Abjads (Arabic, Hebrew, Persian) write few vowels, so their transliterations
+    compare better with Latin spellings once the vowels are gone: ``mohammed`` →
+    ``mmd``, and the Arabic محمد transliterates to ``mhmd`` → ``mmd`` too. "h"
+    goes as well (Latin spellings add it in "kh", "sh", "dh" and final "-eh"
+    where a transliteration may not, and the reverse), and "w"/"v" (the Persian
+    و is either). A letter doubled in writing counts once.
     """
     if not token:
         return token
     for a, b in _DIGRAPHS:
         token = token.replace(a, b)
     out = [token[0]]
+    prev = token[0]
     for ch in token[1:]:
-        if ch in VOWELS:
-            continue
-        if ch != out[-1]:
+        if ch not in VOWELS and ch != "h" and ch != prev:
             out.append(ch)
+        prev = ch
     return "".join(out)
