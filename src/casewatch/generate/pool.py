@@ -72,19 +72,30 @@ def _key(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
-def name_keys(name: str) -> tuple[int, int]:
-    """Two stable 64-bit keys of a name; names sharing either are the same name to the generator.
+#: Words that say what a company does in general terms, not which company it is: two
+#: names that differ only by these ("Techlink Trading Co Ltd" / "Techlink Co Ltd") are
+#: one name to a screener, so never a hard negative of each other.
+ORG_FILLER = frozenset(fold(w) for w in """Trading Holdings Group Logistics Shipping International
+    Investments Capital Global Services Resources Solutions Enterprises Ventures Partners Management
+    Industries Commercial Industrial Development Consulting Systems Technologies Navigation
+    Maritime Marine Transport Import Export Finance Engineering Supply Co Company Sons""".split())
+
+
+def name_keys(name: str) -> tuple[int, int, int]:
+    """Three stable 64-bit keys of a name; names sharing any are the same name to the generator.
 
     Both fold case and accents, spell each token canonically and drop legal forms
     ("Mohammed Al-Hassan" = "MUHAMMAD AL HASAN", "White Trading Inc" = "White
     Trading LLC"). The first sorts the tokens (word order does not make another
     name), the second joins them in order without spaces ("Yug Metallurg" =
-    "YugMetallurg"). Unwatched records never carry a name that differs from a
-    watched one only in ways a matcher must see through (the generator's own
-    variant kinds: spelling, order, legal form, joined or split words, aliases).
+    "YugMetallurg"), the third drops generic business words (:data:`ORG_FILLER`).
+    Unwatched records never carry a name that differs from a watched one only in
+    ways a matcher must see through (the generator's own variant kinds: spelling,
+    order, legal form, joined or split words, aliases) or only by generic words.
     """
     tokens = _canonical(name)
-    return _key(" ".join(sorted(tokens))), _key("".join(tokens))
+    core = [t for t in tokens if t not in ORG_FILLER] or tokens
+    return _key(" ".join(sorted(tokens))), _key("".join(tokens)), _key("core " + " ".join(sorted(core)))
 
 
 def common_names() -> set[str]:
@@ -141,6 +152,8 @@ class SubjectPool:
         props: dict[str, list[str]] = entity.get("properties", {})
         self.schema_index.setdefault(schema, array("I")).append(index)
         names = props.get("name", []) + props.get("alias", [])
+        if schema == "Person":  # "Sergey Ivanovich Ivanov" is also watched as "Sergey Ivanov"
+            names = names + [f"{p[0]} {p[-1]}" for p in (n.split() for n in names) if len(p) >= 3]
         for name in names:
             self.name_keys.update(name_keys(name))
         eligible = self.eligible
@@ -152,10 +165,11 @@ class SubjectPool:
             if lst is None:
                 lst = eligible[kind] = array("I")
             lst.append(index)
-        if schema == "Person" and names and names[0].casefold() in self._common:
-            years = self.common_years.setdefault(names[0].casefold(), set())
-            for date in props.get("birthDate", []):
-                years.add(int(date[:4]))
+        if schema == "Person":  # every name and alias, with and without middle names
+            for name in {n.casefold() for n in names} & self._common:
+                years = self.common_years.setdefault(name, set())
+                for date in props.get("birthDate", []):
+                    years.add(int(date[:4]))
 
     @staticmethod
     def _kinds(schema: str, props: dict[str, list[str]]) -> list[str]:

@@ -24,6 +24,7 @@ from casewatch.matching.normalize import (
     normalize_identifier,
     normalize_name,
     split_initials,
+    unglue,
 )
 
 #: At most this many distinct aliases are kept per entity.
@@ -150,6 +151,7 @@ def _aliases(props: Any, org: bool, person: bool = False) -> tuple[list[NormName
     caption = raw[0].strip()[:200] if raw else ""
     if person:  # "Frolov SA" is also "Frolov S A"
         raw.extend(split for split in map(split_initials, raw) if split)
+    raw.extend(mended for mended in (unglue(v, org) for v in raw) if mended)
     out: list[NormName] = []
     seen: set[tuple[str, ...]] = set()
     for value in raw:

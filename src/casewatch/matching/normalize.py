@@ -246,6 +246,42 @@ def split_initials(name: str) -> str | None:
     return " ".join(out) if changed else None
 
 
+_GLUED_PREFIX = re.compile(r"(?<![^\W\d_])(OOO|OAO|ZAO|PAO|AO|PJSC|JSC|TOO|TOV)(?=[a-z])")
+_GLUED_SUFFIX = re.compile(
+    r"(?<=[^\W\d_]{4})(limited|ltd|llc|inc|corp|corporation|gmbh|plc)(?![^\W\d_])", re.IGNORECASE
+)
+_GLUED_SHORT_SUFFIX = re.compile(r"^([A-Z]{4,})(NV|BV|AG|SA|AS|AO|LLC|LTD)$")
+_GLUED_TITLE = re.compile(
+    r"(?<![^\W\d_])(professor|general|captain|kapitan|colonel|doctor|sheikh|admiral)(?=[^\W\d_]{4,})",
+    re.IGNORECASE,
+)
+#: Long legal-form words that a data-entry slip may split in two ("Lim Ited").
+_LONG_FORMS = frozenset({"limited", "corporation", "incorporated", "company", "gesellschaft"})
+
+
+def unglue(name: str, org: bool) -> str | None:
+    """The name with glued or split words mended, or None if there is nothing to mend.
+
+    A legal form run into the name ("OAOmancini", "Estateslimited",
+    "AQUACOMNV") is set apart, a split legal form ("Lim Ited") joined, and a
+    title run into a vessel's or person's name ("Professorzhukov") set apart.
+    The result is an extra alias: the name as written stays.
+    """
+    text = name[:MAX_NAME_CHARS]
+    if org:
+        text = _GLUED_PREFIX.sub(r"\1 ", text)
+        text = _GLUED_SUFFIX.sub(r" \1", text)
+        text = _GLUED_SHORT_SUFFIX.sub(r"\1 \2", text)
+        words = text.split()
+        for i in range(len(words) - 1):
+            if (words[i] + words[i + 1]).casefold() in _LONG_FORMS:
+                text = " ".join([*words[:i], words[i] + words[i + 1], *words[i + 2:]])
+                break
+    else:
+        text = _GLUED_TITLE.sub(r"\1 ", text)
+    return text if text != name[:MAX_NAME_CHARS] else None
+
+
 def normalize_identifier(value: str) -> str:
     """Upper-case alphanumerics only: ``"IMO 9.123.456"`` → ``"IMO9123456"``."""
     if not isinstance(value, str):

@@ -28,8 +28,11 @@ from casewatch.matching.features.tokens import (
 )
 from casewatch.matching.normalize import NormName
 
-QUERY_EXTRA_COST = 1.0
+QUERY_EXTRA_COST = 1.5
 CANDIDATE_EXTRA_COST = 0.6
+#: For organisations: a word of the watched name missing from the record costs in full
+#: ("Diamond Fertilizers" is not "Diamond Venprom Fertilizers"); people drop middle names.
+ORG_CANDIDATE_EXTRA_COST = 1.0
 FAMILY_BOOST = 1.3
 #: Matched evidence (in token weights) at which a name match counts as fully informative.
 FULL_EVIDENCE = 1.0
@@ -99,7 +102,8 @@ def _weights(tokens: tuple[str, ...], family: tuple[str, ...]) -> list[float]:
 
 
 def _align_tokens(
-    qt: tuple[str, ...], ct: tuple[str, ...], abjad: bool, family: tuple[str, ...]
+    qt: tuple[str, ...], ct: tuple[str, ...], abjad: bool, family: tuple[str, ...],
+    extra_cost: float = CANDIDATE_EXTRA_COST,
 ) -> tuple[float, float, float]:
     """Score, matched evidence (weight of the matched tokens), and conflict: the weight
     of the tokens left over on both sides (the smaller of the two sums; 0 when one side
@@ -155,7 +159,7 @@ def _align_tokens(
             left_c += wc[j]
             if ct[j].isdigit():
                 numbers += wc[j]
-    den += QUERY_EXTRA_COST * left_q + CANDIDATE_EXTRA_COST * left_c
+    den += QUERY_EXTRA_COST * left_q + extra_cost * left_c
     # a number on one side only ("Royal Spirit 21" / "Royal Spirit") names another ship or firm
     conflict = max(left_q if left_q < left_c else left_c, 2.0 * numbers)
     if den <= 0.0:
@@ -163,14 +167,16 @@ def _align_tokens(
     return num / den, matched, conflict
 
 
-def align(q: NormName, c: NormName, family: tuple[str, ...]) -> tuple[float, float, float]:
+def align(
+    q: NormName, c: NormName, family: tuple[str, ...], extra_cost: float = CANDIDATE_EXTRA_COST
+) -> tuple[float, float, float]:
     """Score, matched evidence and conflict of one alias pair (see the module docstring)."""
     abjad = q.abjad or c.abjad
-    score, evidence, conflict = _align_tokens(q.tokens, c.tokens, abjad, family)
-    if conflict and (len(q.tokens) + len(c.tokens) > 2 or q.legal_forms or c.legal_forms):
+    score, evidence, conflict = _align_tokens(q.tokens, c.tokens, abjad, family, extra_cost)
+    if score < 1.0 and (len(q.tokens) != len(c.tokens) or q.legal_forms or c.legal_forms):
         qt, ct = _prepare(q, c)
         if qt != q.tokens or ct != c.tokens:
-            joined, joined_evidence, joined_conflict = _align_tokens(qt, ct, abjad, family)
+            joined, joined_evidence, joined_conflict = _align_tokens(qt, ct, abjad, family, extra_cost)
             if joined > score:
                 return joined, joined_evidence, joined_conflict
     return score, evidence, conflict
@@ -180,13 +186,14 @@ def best_name_match(q: Compiled, c: Compiled) -> NameMatch:
     """The best-scoring alias pair between two compiled entities."""
     best = NO_MATCH
     family = q.family + c.family if c.family else q.family
+    cost = ORG_CANDIDATE_EXTRA_COST if c.org else CANDIDATE_EXTRA_COST
     if len(q.aliases) == 1 and len(c.aliases) == 1:
         qa, ca = q.aliases[0], c.aliases[0]
-        score, evidence, conflict = align(qa, ca, family)
+        score, evidence, conflict = align(qa, ca, family, cost)
         return NameMatch(score, evidence, conflict, qa.tokens, ca.tokens) if score > 0.0 else NO_MATCH
     for qa in q.aliases:
         for ca in c.aliases:
-            score, evidence, conflict = align(qa, ca, family)
+            score, evidence, conflict = align(qa, ca, family, cost)
             if score > best.score or (score == best.score and evidence > best.evidence):
                 best = NameMatch(score, evidence, conflict, qa.tokens, ca.tokens)
                 if score >= 1.0 and evidence >= FULL_EVIDENCE:

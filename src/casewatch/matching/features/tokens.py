@@ -53,7 +53,7 @@ def edit_budget(length: int) -> int:
     """Edits tolerated between two tokens whose longer one has ``length`` characters."""
     if length <= 3:
         return 0
-    if length <= 7:
+    if length == 4:
         return 1
     if length <= 11:
         return 2
@@ -72,7 +72,7 @@ def token_similarity(a: str, b: str, abjad: bool = False) -> float:
     Equal tokens 1.0; an initial against a word starting with it 0.9; otherwise
     the share of characters left unedited (to the power 1.5) (a transposition is one edit),
     within an edit budget that grows with length (none up to 3 characters, one
-    up to 7, two up to 11); two words of 6+ characters with the same first
+    at 4, two up to 11, three beyond: typing slips come in pairs); two words of 6+ characters with the same first
     letter and metaphone key, at most two edits apart (three from 9 characters),
     0.75 (Aleksandr / Alexander); for names transliterated from an abjad, equal consonant
     skeletons 0.8 (Mohammed / mhmd).
