@@ -18,7 +18,7 @@ from casewatch.matching.score import WEIGHTS_PATH, Weights, load_weights
 # The scorer's logic is tested with fixed, hand-set weights: weights.json is
 # recalibrated by benchmarks/calibrate and must not make these tests drift.
 FIXED = Weights(
-    main={"name_similarity": 1.0, "identifier_match": 0.95, "crypto_match": 1.0},
+    main={"name_similarity": 1.0, "identifier_match": 0.95, "crypto_match": 1.0, "dob_address_match": 0.85},
     adjustments={"name_low_information": -0.15, "name_conflict": -0.4, "dob_match": 0.05, "dob_day_month_swapped": 0.02,
                  "dob_year_disjoint": -0.2, "dob_day_disjoint": -0.1, "country_match": 0.02,
                  "country_mismatch": -0.1, "legal_form_mismatch": -0.02, "schema_mismatch": -1.0},

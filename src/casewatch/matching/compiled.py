@@ -20,6 +20,7 @@ from casewatch.errors import CasewatchError
 from casewatch.ftm.model import model
 from casewatch.matching.normalize import (
     NormName,
+    normalize_address,
     normalize_crypto,
     normalize_identifier,
     normalize_name,
@@ -29,6 +30,8 @@ from casewatch.matching.normalize import (
 
 #: At most this many distinct aliases are kept per entity.
 MAX_ALIASES = 24
+#: At most this many addresses are kept per entity.
+MAX_ADDRESSES = 4
 #: Identifiers shorter than this (after normalisation) are ignored: too easily shared.
 MIN_IDENTIFIER_CHARS = 4
 
@@ -46,7 +49,8 @@ class Compiled:
     memory, and an empty frozenset alone costs 216 bytes.
     """
 
-    __slots__ = ("schema", "org", "aliases", "ids", "crypto", "dates", "countries", "family", "caption")
+    __slots__ = ("schema", "org", "aliases", "ids", "crypto", "dates", "countries", "family", "caption",
+                 "addresses")
 
     def __init__(
         self,
@@ -58,6 +62,7 @@ class Compiled:
         countries: tuple[str, ...] = EMPTY,
         family: tuple[str, ...] = EMPTY,
         caption: str = "",
+        addresses: tuple[str, ...] = EMPTY,
     ) -> None:
         self.schema = schema
         self.org = is_org_schema(schema)
@@ -68,14 +73,15 @@ class Compiled:
         self.countries = countries
         self.family = family
         self.caption = caption
+        self.addresses = addresses
 
     def __getstate__(self) -> tuple[Any, ...]:
         return (self.schema, self.aliases, self.ids, self.crypto, self.dates,
-                self.countries, self.family, self.caption)
+                self.countries, self.family, self.caption, self.addresses)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         (self.schema, self.aliases, self.ids, self.crypto, self.dates,
-         self.countries, self.family, self.caption) = state
+         self.countries, self.family, self.caption, self.addresses) = state
         self.org = is_org_schema(self.schema)
 
     def __repr__(self) -> str:
@@ -168,6 +174,16 @@ def _aliases(props: Any, org: bool, person: bool = False) -> tuple[list[NormName
     return out, caption
 
 
+def _addresses(props: Any) -> tuple[str, ...]:
+    """Up to ``MAX_ADDRESSES`` addresses, as normalised ASCII words in their order."""
+    out: list[str] = []
+    for value in _values(props, "address")[:MAX_ADDRESSES]:
+        text = normalize_address(value)
+        if text and text not in out:
+            out.append(text)
+    return tuple(out) or EMPTY
+
+
 def compile_entity(entity: EntityProxy | Mapping[str, Any]) -> Compiled:
     """The matching form of one entity; raises CasewatchError for an unknown schema."""
     schema, _, props = _getter(entity)
@@ -194,4 +210,5 @@ def compile_entity(entity: EntityProxy | Mapping[str, Any]) -> Compiled:
         tuple(sorted(sys.intern(c) for c in countries)) or EMPTY,
         tuple(sorted(family)) or EMPTY,
         caption,
+        _addresses(props),
     )

@@ -131,9 +131,25 @@ def compiled_keys(compiled: Compiled) -> set[str]:
         keys.update("&" + form for form in alias.legal)
     keys.update("#" + i for i in compiled.ids)
     keys.update("$" + c for c in compiled.crypto)
+    keys.update(dob_address_keys(compiled))
     keys.update("@" + c for c in compiled.countries)
     keys.update("*" + d[:4] for d in compiled.dates)
     return keys
+
+
+def dob_address_keys(compiled: Compiled) -> list[str]:
+    """``!`` + full birth date + a number of the address (house number, postcode).
+
+    They bring in a record whose name was mistyped or replaced but whose birth
+    date and address agree (``dob_address_match``); a full date and a number
+    together are rare enough to recruit.
+    """
+    out: list[str] = []
+    for date in compiled.dates:
+        if len(date) == 10:
+            for address in compiled.addresses:
+                out.extend(f"!{date}|{token}" for token in address.split() if token.isdigit())
+    return out
 
 
 def blocking_keys(entity: EntityProxy | Mapping[str, Any] | Compiled) -> set[str]:
@@ -173,7 +189,7 @@ class CandidateIndex:
         kid = len(self.postings)
         self.vocab[key] = kid
         self.postings.append(array("i"))
-        if len(key) >= MIN_DELETE_LEN and key[0] not in "~%#$" + RANK_ONLY:
+        if len(key) >= MIN_DELETE_LEN and key[0] not in "~%#$!" + RANK_ONLY:
             deletes = self.deletes
             for variant in _deletes(key):
                 found = deletes.get(variant)
@@ -286,6 +302,8 @@ class CandidateIndex:
                 if tokens:
                     put(vocab.get(form + tokens[0]), 1.0, group(form + tokens[0]))
                     put(vocab.get(tokens[-1] + form), 1.0, group(tokens[-1] + form))
+        for key in dob_address_keys(compiled):
+            put(vocab.get(key), 1.0, group(key))
         for ident in compiled.ids:
             put(vocab.get("#" + ident), ID_WEIGHT, group("#" + ident))
         for addr in compiled.crypto:

@@ -282,6 +282,17 @@ def unglue(name: str, org: bool) -> str | None:
     return text if text != name[:MAX_NAME_CHARS] else None
 
 
+#: Addresses are cut to this many characters (after normalisation).
+MAX_ADDRESS_CHARS = 160
+
+
+def normalize_address(value: str) -> str:
+    """An address as lower-case ASCII words in their order ("Rue d'Alésia 12" → "rue dalesia 12")."""
+    if not isinstance(value, str):
+        return ""
+    return " ".join(_tokens(clean_text(value)))[:MAX_ADDRESS_CHARS]
+
+
 def normalize_identifier(value: str) -> str:
     """Upper-case alphanumerics only: ``"IMO 9.123.456"`` → ``"IMO9123456"``."""
     if not isinstance(value, str):

@@ -32,7 +32,7 @@ from casewatch.matching.features import explanation
 from casewatch.matching.index import DEFAULT_CANDIDATES, CandidateIndex
 from casewatch.matching.score import WEIGHTS, Weights, score_pair
 
-SNAPSHOT_MAGIC = "casewatch-screener/1"
+SNAPSHOT_MAGIC = "casewatch-screener/2"  # 2: compiled subjects carry addresses
 Entity = EntityProxy | Mapping[str, Any]
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rapidfuzz import fuzz
+
 from casewatch.matching.compiled import Compiled, schemata_compatible
 from casewatch.matching.features.names import FULL_EVIDENCE, NameMatch, best_name_match
 
@@ -53,7 +55,7 @@ def crypto_match(p: Pair) -> float:
 def name_low_information(p: Pair) -> float:
     """The name match rests on little evidence: only initials, short or very common tokens matched (not counted when an identifier or address is shared)."""
     names = p.names
-    if names.score <= 0.0 or identifier_match(p) or crypto_match(p):
+    if names.score <= 0.0 or _other_identity(p):
         return 0.0
     return max(0.0, 1.0 - names.evidence / FULL_EVIDENCE)
 
@@ -65,9 +67,14 @@ CONFLICT_FULL = 1.0
 def name_conflict(p: Pair) -> float:
     """Each name has words the other lacks (another given name, another distinctive company word): the names point at different people or companies (not counted when an identifier or address is shared)."""
     names = p.names
-    if names.score <= 0.0 or names.conflict <= 0.0 or identifier_match(p) or crypto_match(p):
+    if names.score <= 0.0 or names.conflict <= 0.0 or _other_identity(p):
         return 0.0
     return min(1.0, names.conflict / CONFLICT_FULL)
+
+
+def _other_identity(p: Pair) -> bool:
+    """Whether something besides the name ties the pair: an identifier, an address or birth date and address."""
+    return bool(identifier_match(p) or crypto_match(p) or dob_address_match(p))
 
 
 def _dates(p: Pair) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -124,6 +131,34 @@ def country_mismatch(p: Pair) -> float:
     return 1.0 if qc and cc and not _shares(qc, cc) else 0.0
 
 
+#: token-set ratio (0-100) of two addresses at which they count as the same, or as close.
+ADDRESS_SAME, ADDRESS_CLOSE = 90.0, 75.0
+
+
+def _address_value(qa: tuple[str, ...], ca: tuple[str, ...]) -> float:
+    if not qa or not ca:
+        return 0.0
+    best = max(fuzz.token_set_ratio(a, b) for a in qa for b in ca)
+    return 1.0 if best >= ADDRESS_SAME else 0.5 if best >= ADDRESS_CLOSE else 0.0
+
+
+def address_match(p: Pair) -> float:
+    """The entities give the same address (1), or a close one (0.5): street, place and postcode written alike, word order and missing parts aside."""
+    return _address_value(p.q.addresses, p.c.addresses)
+
+
+def _full_dates_shared(qd: tuple[str, ...], cd: tuple[str, ...]) -> bool:
+    return any(len(a) == 10 and a in cd for a in qd)
+
+
+def dob_address_match(p: Pair) -> float:
+    """The full birth dates agree and so do the addresses (1 the same address, 0.8 a close one): one identity, whatever the names say."""
+    if not _full_dates_shared(p.q.dates, p.c.dates):
+        return 0.0
+    value = _address_value(p.q.addresses, p.c.addresses)
+    return 1.0 if value >= 1.0 else 0.8 if value > 0.0 else 0.0
+
+
 def legal_form_mismatch(p: Pair) -> float:
     """Both organisation names carry a legal form and the forms are incompatible (a limited company vs a joint-stock company; a corporation or "company" fits either)."""
     return 1.0 if _legal_conflict(_legal_set(p.q), _legal_set(p.c)) else 0.0
@@ -154,6 +189,7 @@ MAIN: dict[str, Feature] = {
     "name_similarity": name_similarity,
     "identifier_match": identifier_match,
     "crypto_match": crypto_match,
+    "dob_address_match": dob_address_match,
 }
 #: Adjustments: added to the main score (weights are signed).
 ADJUSTMENTS: dict[str, Feature] = {
@@ -165,6 +201,7 @@ ADJUSTMENTS: dict[str, Feature] = {
     "dob_day_disjoint": dob_day_disjoint,
     "country_match": country_match,
     "country_mismatch": country_mismatch,
+    "address_match": address_match,
     "legal_form_mismatch": legal_form_mismatch,
     "schema_mismatch": schema_mismatch,
     "name_common_in_watchlist": name_common_in_watchlist,
@@ -207,6 +244,7 @@ def cheap_features(q: Compiled, c: Compiled) -> dict[str, float]:
             year = 1.0
         elif not (dob or swapped):
             day = 1.0
+    address = _address_value(q.addresses, c.addresses)
     qc, cc = q.countries, c.countries
     shared_country = 1.0 if qc and cc and _shares(qc, cc) else 0.0
     legal = 0.0
@@ -223,6 +261,9 @@ def cheap_features(q: Compiled, c: Compiled) -> dict[str, float]:
         "country_match": shared_country,
         "country_mismatch": 1.0 if qc and cc and not shared_country else 0.0,
         "legal_form_mismatch": legal,
+        "address_match": address,
+        "dob_address_match": (1.0 if address >= 1.0 else 0.8 if address > 0.0 else 0.0)
+        if dob and _full_dates_shared(qd, cd) else 0.0,
     }
 
 
