@@ -87,6 +87,8 @@ POOL_CANDIDATES = 250
 #: Candidates looked at (then re-ranked by skeleton) for a name written in an abjad, whose
 #: transliteration reaches most subjects only through weak skeleton and phonetic keys.
 ABJAD_POOL = 120
+#: Candidates kept when more than ``MAX_CANDIDATES`` carry exactly the query's normalised name.
+EXACT_CANDIDATES = 100
 #: Weight of the index-weight share (0..1) beside the name ratio (0..1) in that re-ranking.
 INDEX_SHARE_WEIGHT = 0.5
 #: The count of watched subjects sharing a whole name is capped here (see ``name_frequency``).
@@ -288,7 +290,7 @@ class CandidateIndex:
                     put(vocab.get(key), weight, g)
                 for kid in self._fuzzy(token):
                     put(kid, FUZZY_WEIGHT, g)
-                if len(token) >= 6:
+                if len(token) >= 6 and token not in vocab:  # a known word needs no splitting
                     for kid in self._splits(token):
                         put(kid, SPLIT_WEIGHT, group(f"split:{kid}"))
                 if pos + 1 < len(tokens):
@@ -353,6 +355,8 @@ class CandidateIndex:
         total = max(self.live, 1)
         rare: list[tuple[array[int], float, int]] = []
         common: list[tuple[array[int], float, int]] = []
+        strong_rare = False  # a whole word (or identifier) of the query recruits
+        driver: tuple[int, int] | None = None  # (df, index in common) of the rarest common whole word
         groups = 0
         for kid, (weight, grp) in keys.items():
             plist = self.postings[kid]
@@ -362,12 +366,20 @@ class CandidateIndex:
             groups = max(groups, grp + 1)
             idf = weight * math.log(1.0 + total / df)
             recruits = df <= (RARE_DF if weight >= 1.0 else WEAK_RARE_DF) or weight >= ID_WEIGHT
-            (rare if recruits else common).append((plist, idf, grp))
+            if recruits:
+                rare.append((plist, idf, grp))
+                strong_rare = strong_rare or weight >= 1.0
+            else:
+                if weight >= 1.0 and (driver is None or df < driver[0]):
+                    driver = (df, len(common))
+                common.append((plist, idf, grp))
         if not rare and not common:
             return empty
-        if not rare:  # only common keys: the rarest one drives
-            common.sort(key=lambda item: len(item[0]))
-            rare.append(common.pop(0))
+        if not strong_rare and (driver is not None or not rare):
+            # every whole word of the query is common ("Western Technologies Steel"): the
+            # rarest one drives, beside any rare typo neighbour ("selel" must not be all)
+            at = driver[1] if driver is not None else min(range(len(common)), key=lambda i: len(common[i][0]))
+            rare.append(common.pop(at))
         slots, best = self._accumulate(rare, groups)
         for plist, weight, grp in common:
             arr = np.frombuffer(plist, dtype=np.int32)
@@ -437,7 +449,11 @@ class CandidateIndex:
         rank = ratio + INDEX_SHARE_WEIGHT * values / max(float(values.max()), 1e-9)
         rank[values >= ID_WEIGHT] += 10.0
         rank[values > values[min(DEFAULT_CANDIDATES, len(values)) - 1]] += 5.0  # above the tie
-        order = np.argsort(-rank, kind="stable")[:MAX_CANDIDATES]
+        order = np.argsort(-rank, kind="stable")
+        # every bearer of exactly the query's name is scored (up to EXACT_CANDIDATES): which
+        # of forty "ZAO Sibir" is meant, only their birth dates, countries or numbers can say
+        exact = int(np.count_nonzero(ratio >= 1.0))
+        order = order[:max(MAX_CANDIDATES, min(exact, EXACT_CANDIDATES))]
         order.sort()  # back to index-weight order
         return slots[order], values[order]
 

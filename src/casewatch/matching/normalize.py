@@ -198,7 +198,10 @@ def normalize_name(name: str, org: bool = False) -> NormName | None:
             tokens = [t for t in tokens if t not in EXTRA_LEGAL]
             legal.extend((t, EXTRA_LEGAL[t]) for t in extra)
     # one-letter "stopwords" (a, e, i, y) are initials in a person's name ("É. Thomas")
-    words = [t for t in tokens if (t not in STOPWORDS or (not org and len(t) == 1)) and t not in TITLES]
+    lead = 0  # titles are dropped where they stand, before the name ("Col. John Smith", not "Col Lins")
+    while lead < len(tokens) - 1 and tokens[lead] in TITLES:
+        lead += 1
+    words = [t for t in tokens[lead:] if t not in STOPWORDS or (not org and len(t) == 1)]
     if not words:
         words = tokens  # a name made only of stopwords is still a name
     if not words:
@@ -248,7 +251,8 @@ def split_initials(name: str) -> str | None:
 
 _GLUED_PREFIX = re.compile(r"(?<![^\W\d_])(OOO|OAO|ZAO|PAO|AO|PJSC|JSC|TOO|TOV)(?=[a-z])")
 _GLUED_SUFFIX = re.compile(
-    r"(?<=[^\W\d_]{4})(limited|ltd|llc|inc|corp|corporation|gmbh|plc)(?![^\W\d_])", re.IGNORECASE
+    r"(?<=[^\W\d_]{3})(limited|ltd|llc|gmbh|plc)(?![^\W\d_])|(?<=[^\W\d_]{4})(inc|corp|corporation)(?![^\W\d_])",
+    re.IGNORECASE,
 )
 _GLUED_SHORT_SUFFIX = re.compile(r"^([A-Z]{4,})(NV|BV|AG|SA|AS|AO|LLC|LTD)$")
 _GLUED_TITLE = re.compile(
@@ -270,7 +274,7 @@ def unglue(name: str, org: bool) -> str | None:
     text = name[:MAX_NAME_CHARS]
     if org:
         text = _GLUED_PREFIX.sub(r"\1 ", text)
-        text = _GLUED_SUFFIX.sub(r" \1", text)
+        text = _GLUED_SUFFIX.sub(lambda m: " " + m.group(0), text)
         text = _GLUED_SHORT_SUFFIX.sub(r"\1 \2", text)
         words = text.split()
         for i in range(len(words) - 1):

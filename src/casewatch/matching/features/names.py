@@ -63,7 +63,7 @@ def _merge_joined(a: tuple[str, ...], other: frozenset[str]) -> tuple[str, ...]:
     out: list[str] = []
     i = 0
     while i < len(a):
-        if i + 1 < len(a) and a[i] not in other and (a[i] + a[i + 1]) in other:
+        if i + 1 < len(a) and (a[i] not in other or a[i + 1] not in other) and (a[i] + a[i + 1]) in other:
             out.append(a[i] + a[i + 1])
             i += 2
         else:
