@@ -21,10 +21,11 @@ from sqlalchemy import Engine, func, select
 
 from casewatch.alerts import propose
 from casewatch.api import create_app
+from casewatch.audit.checkpoint import checkpoint_now
 from casewatch.auth.users import get_user
 from casewatch.cases import add_watch, build_subject, create_case
 from casewatch.db.engine import transaction
-from casewatch.db.models import AuditEvent, utcnow
+from casewatch.db.models import AuditCheckpoint, AuditEvent, utcnow
 from casewatch.settings import Settings
 from tests.api_world import (
     BLUE_BASIS,
@@ -178,6 +179,9 @@ ENDPOINTS = [
     Endpoint("GET", "/quarantine", only(("admin",)), scoped=False),
     Endpoint("GET", "/audit", only(("auditor",)), scoped=False),
     Endpoint("GET", "/audit/verify", only(("auditor",)), scoped=False),
+    Endpoint("GET", "/audit/proof?event=2", only(("auditor",)), scoped=False),
+    Endpoint("GET", "/audit/consistency?from={head1}&to={head2}", only(("auditor",)),
+             scoped=False),
     Endpoint("GET", "/oversight/report", only(("auditor",)), scoped=False),
 ]
 OPEN = ("/healthz", "/readyz")
@@ -222,14 +226,19 @@ def audit_count(engine: Engine) -> int:
 
 
 @pytest.fixture()
-def setup(engine: Engine, tmp_path: Any) -> tuple[TestClient, World]:
+def setup(engine: Engine, env: Any, tmp_path: Any) -> tuple[TestClient, World]:
     world = build_world(engine)
+    with transaction(engine) as s:  # two signed Merkle tree heads for the proof endpoints
+        checkpoint_now(s, actor="aud")
+        checkpoint_now(s, actor="aud")
     app = create_app(Settings(home=tmp_path, database_url="sqlite://"), engine)
     return TestClient(app), world
 
 
 def test_authorisation_matrix(setup: tuple[TestClient, World], engine: Engine) -> None:
     client, world = setup
+    with transaction(engine) as s:
+        head1, head2 = s.scalars(select(AuditCheckpoint.seq).order_by(AuditCheckpoint.seq)).all()
     failures: list[str] = []
     cells = 0
     for endpoint in ENDPOINTS:
@@ -241,7 +250,8 @@ def test_authorisation_matrix(setup: tuple[TestClient, World], engine: Engine) -
                     objs = fresh(engine, world, "none" if scope == "own" else
                                  "other-existing" if scope == "other" else "none")
                 path = endpoint.path.format(case=objs.case, watch=objs.watch, alert=objs.alert,
-                                            record=objs.record, entity=objs.entity)
+                                            record=objs.record, entity=objs.entity,
+                                            head1=head1, head2=head2)
                 before = audit_count(engine)
                 resp = client.request(endpoint.method, path, json=endpoint.json,
                                       files=endpoint.files, headers=world.headers(who))

@@ -5,7 +5,7 @@
   tells each waiter its own event, and fails every waiter of a failed batch
   with nothing stored;
 - ``POST /match`` answers only after its own ``match`` event is committed;
-- the token cache honours revocation within its TTL and expiry exactly.
+- token revocation, deactivation, role changes and expiry apply on the next request.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from casewatch.audit import append
 from casewatch.audit.group import GroupWriter
 from casewatch.audit.verify import verify
 from casewatch.auth.tokens import revoke_token, token_hash
+from casewatch.auth.users import set_active
 from casewatch.db.engine import transaction
-from casewatch.db.models import ApiToken, AuditEvent, utcnow
+from casewatch.db.models import ApiToken, AuditEvent, User, utcnow
 from casewatch.settings import Settings
 from tests.api_world import World, build_world
 
@@ -107,26 +108,32 @@ def test_match_answers_after_its_event_is_committed(api: tuple[TestClient, World
     assert writer.events == 1  # it went through the group writer
 
 
-def test_revoked_token_stops_working_within_the_cache_ttl(api: tuple[TestClient, World],
-                                                         engine: Engine) -> None:
+def test_revocation_deactivation_and_role_changes_apply_on_the_next_request(
+        api: tuple[TestClient, World], engine: Engine) -> None:
+    """No token cache to go stale: every request re-reads the token and its user."""
     client, world = api
-    cache = client.app.state.token_cache  # type: ignore[attr-defined]
-    cache.ttl = 1.0
-    headers = world.headers("ana")
-    assert client.get("/me", headers=headers).status_code == 200
-    with transaction(engine) as s:
+    ana, bob = world.headers("ana"), world.headers("bob")
+    for _ in range(3):  # used again and again, as a client would
+        assert client.get("/me", headers=ana).status_code == 200
+    with transaction(engine) as s:  # revoked from outside the server (the CLI, another worker)
         revoke_token(s, world.tokens["ana"], actor="system")
-    time.sleep(cache.ttl + 0.1)
-    resp = client.get("/me", headers=headers)
+    resp = client.get("/me", headers=ana)
     assert resp.status_code == 401 and "revoked" in resp.json()["detail"]
-    # an unknown token is never cached: it stays refused
+    resp = client.post(f"/match/case-{world.red_case}?justification=x", json=QUERY, headers=ana)
+    assert resp.status_code == 401
+    assert client.get("/me", headers=bob).json()["role"] == "analyst"
+    with transaction(engine) as s:
+        s.execute(update(User).where(User.name == "bob").values(role="auditor"))
+    assert client.get("/me", headers=bob).json()["role"] == "auditor"
+    with transaction(engine) as s:
+        set_active(s, "bob", False, actor="system")
+    assert client.get("/me", headers=bob).status_code == 401
+    # an unknown token stays refused
     assert client.get("/me", headers={"Authorization": "Bearer cw_nope"}).status_code == 401
 
 
-def test_token_expiry_is_exact_despite_the_cache(api: tuple[TestClient, World],
-                                                engine: Engine) -> None:
+def test_token_expiry_is_exact(api: tuple[TestClient, World], engine: Engine) -> None:
     client, world = api
-    client.app.state.token_cache.ttl = 60.0  # type: ignore[attr-defined]
     with transaction(engine) as s:
         s.execute(update(ApiToken).where(ApiToken.token_hash == token_hash(world.tokens["bob"]))
                   .values(expires_at=utcnow() + timedelta(seconds=1.5)))

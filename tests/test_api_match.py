@@ -113,6 +113,22 @@ def test_bad_requests_say_what_to_fix(api: tuple[TestClient, World], queries: di
     assert message in resp.json()["detail"]
 
 
+def test_query_parameters_are_documented_one_by_one_and_unknown_ones_ignored(
+        api: tuple[TestClient, World]) -> None:
+    """/match reads its query string as one model (MatchParams), documented parameter by parameter."""
+    client, world = api
+    operation = client.get("/openapi.json").json()["paths"]["/match/{dataset}"]["post"]
+    params = {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
+    assert set(params) == {"limit", "threshold", "cutoff", "algorithm", "case", "justification"}
+    assert params["cutoff"].get("deprecated") is True
+    assert params["limit"]["schema"]["maximum"] == 500 and "Purpose" in params["case"]["description"]
+    # yente clients send more parameters than casewatch uses: they are ignored, as yente does
+    resp = post(client, world, "default", {"q": QUERY_IVAN}, include_dataset="x", topics="sanction")
+    assert resp.status_code == 200, resp.text
+    resp = post(client, world, "default", {"q": QUERY_IVAN}, query="justification=x&threshold=2")
+    assert resp.status_code == 422 and "query parameter 'threshold'" in resp.json()["detail"]
+
+
 def test_unknown_dataset_is_404(api: tuple[TestClient, World]) -> None:
     client, world = api
     for name in ("nowhere", "case-abc", "case-0", f"case-{world.blue_case}"):

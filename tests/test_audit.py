@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from sqlalchemy import event, func, select, text
 
 from casewatch.audit import append, append_committed, append_many
-from casewatch.audit.checkpoint import DOMAIN, checkpoint_now, export_checkpoints
+from casewatch.audit.checkpoint import DOMAIN_V2, checkpoint_now, export_checkpoints
 from casewatch.audit.keys import PRIVATE_NAME, keys_dir
 from casewatch.audit.log import event_hash
 from casewatch.audit.read import AuditFilter, read_events
@@ -26,6 +26,7 @@ from casewatch.db.models import AuditCheckpoint, AuditEvent
 from casewatch.errors import Denied
 from casewatch.settings import get_settings
 from tests.helpers_accountability import seed_users, tamper, unguard_audit
+from tests.test_audit_merkle import reference_root
 
 
 def fill(engine, n, start=0):
@@ -68,7 +69,9 @@ def test_checkpoints_are_signed_every_n_events_with_a_private_key_file(engine, e
         heads = session.execute(select(AuditCheckpoint.seq, AuditCheckpoint.root_hash)).all()
         hashes = dict(session.execute(select(AuditEvent.seq, AuditEvent.hash)).all())
     assert [seq for seq, _ in heads] == [5, 10, 15]
-    assert all(root == hashes[seq] for seq, root in heads)
+    # version 2 heads: the RFC 9162 Merkle root over events 1..seq (tests/test_audit_merkle.py)
+    assert all(root == reference_root([hashes[i] for i in range(1, seq + 1)]).hex()
+               for seq, root in heads)
     key = keys_dir() / PRIVATE_NAME
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     result = check(engine)
@@ -82,8 +85,8 @@ def test_exported_checkpoints_verify_with_nothing_but_the_json(engine, env):
         data = orjson.loads(orjson.dumps(export_checkpoints(session)))
     public = load_pem_public_key(data["public_key_pem"].encode())
     [cp] = data["checkpoints"]
-    assert cp["seq"] == 4 and data["log_size"] == 4
-    message = DOMAIN + orjson.dumps(
+    assert cp["seq"] == 4 and data["log_size"] == 4 and cp["version"] == 2
+    message = DOMAIN_V2 + orjson.dumps(
         {"at": cp["at"], "root_hash": cp["root_hash"], "seq": cp["seq"]},
         option=orjson.OPT_SORT_KEYS,
     )
@@ -253,7 +256,7 @@ def test_only_auditors_read_the_log_and_reading_is_logged(engine, env):
 def test_app_role_cannot_update_or_delete_audit_rows_on_postgresql(engine, env):
     from casewatch.audit.grants import grant_app_role
 
-    fill(engine, 3)
+    fill(engine, 600)  # enough for stored Merkle subtrees (256 leaves and up)
     role = f"cw_app_{os.getpid()}"
     with engine.begin() as conn:
         conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
@@ -270,13 +273,15 @@ def test_app_role_cannot_update_or_delete_audit_rows_on_postgresql(engine, env):
 
         for sql in ("UPDATE audit_events SET actor = 'x' WHERE seq = 1",
                     "DELETE FROM audit_events WHERE seq = 1",
-                    "TRUNCATE audit_events"):
+                    "TRUNCATE audit_events",
+                    "DELETE FROM audit_merkle_nodes"):
             with pytest.raises(Exception, match="permission denied"):
                 with app.begin() as conn:
                     conn.execute(text(sql))
         with transaction(app) as session:  # the app role may still append and read
             assert session.scalar(text("SELECT current_user")) == role
             append(session, actor="app", action="search")
+            checkpoint_now(session, actor="app")  # stores Merkle subtrees and a frontier too
         app.dispose()
         assert check(engine).ok
     finally:

@@ -128,7 +128,7 @@ def test_logic_v2_worker(bench_out: Path) -> None:
 
 
 def test_calibration_bounds_follow_meaning_not_current_value() -> None:
-    from benchmarks.calibrate import MAX_BONUS, MAX_PENALTY, _bounds
+    from benchmarks.calibrate import BONUS_CAP, MAX_BONUS, MAX_PENALTY, _bounds
 
     from casewatch.matching.score import WEIGHTS, Weights
 
@@ -138,6 +138,8 @@ def test_calibration_bounds_follow_meaning_not_current_value() -> None:
     penalty = names.index("name_low_information")
     bonus = names.index("dob_match")
     assert (lo[penalty], hi[penalty]) == (MAX_PENALTY, 0.0)  # a penalty stays a penalty at 0
-    assert (lo[bonus], hi[bonus]) == (0.0, MAX_BONUS)
+    assert (lo[bonus], hi[bonus]) == (0.0, BONUS_CAP["dob_match"])  # context bonuses are capped
+    swapped = names.index("dob_day_month_swapped")
+    assert hi[swapped] == BONUS_CAP["dob_day_month_swapped"] < MAX_BONUS
     fixed = names.index("schema_mismatch")
     assert lo[fixed] == hi[fixed] == -1.0

@@ -46,12 +46,13 @@ def ensure_database(folder: Path, watchlist: Path, url: str | None = None) -> di
     """
     meta_path = folder / "setup.json"
     db_url = environment(folder, url)["CASEWATCH_DATABASE_URL"]
+    engine = make_engine(db_url)
+    upgrade(engine)  # also brings a cached database up to migrations added since
     if meta_path.exists():
         meta = dict(orjson.loads(meta_path.read_bytes()))
         if meta.get("url", db_url) == db_url:
+            engine.dispose()
             return meta
-    engine = make_engine(db_url)
-    upgrade(engine)
     with transaction(engine) as s:
         user = create_user(s, "bench", "analyst", "bench", actor="system")
         token = issue_token(s, user, actor="system", days=30)

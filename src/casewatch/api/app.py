@@ -24,10 +24,10 @@ from casewatch import __version__
 from casewatch.api.deps import status_of
 from casewatch.api.gate import WriteGate
 from casewatch.api.metrics import Metrics
-from casewatch.api.routers import alerts, cases, match, oversight, records, service
+from casewatch.api.routers import alerts, cases, match, oversight, proofs, records, service
 from casewatch.api.screeners import ScreenerCache
 from casewatch.audit.group import GroupWriter
-from casewatch.auth.tokens import TokenCache
+from casewatch.auth.tokens import TokenChecker
 from casewatch.db.engine import make_engine
 from casewatch.errors import CasewatchError
 from casewatch.settings import Settings, get_settings
@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.write_gate = gate = WriteGate(_gate_path(engine, settings))
     # read requests' audit events (/match) are group-committed, queued on the same gate
     app.state.audit_writer = GroupWriter(engine, lock=lambda: gate)
-    app.state.token_cache = TokenCache()
+    app.state.tokens = TokenChecker(engine)
     # /match's blocking work in the thread pool (measured better tail latency than on the loop)
     app.state.match_inline = os.environ.get("CASEWATCH_API_MATCH_INLINE") == "1"
     app.state.case_teams = {}
@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(alerts.router)
     app.include_router(records.router)
     app.include_router(oversight.router)
+    app.include_router(proofs.router)
     return app
 
 

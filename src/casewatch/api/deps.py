@@ -30,7 +30,7 @@ from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, object_session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -39,8 +39,8 @@ from casewatch.api.gate import WriteGate
 from casewatch.audit.group import GroupWriter
 from casewatch.audit.log import append
 from casewatch.auth import can_see_case, require_case, require_role
-from casewatch.auth.tokens import PREFIX, TokenCache, token_hash
-from casewatch.db.models import ApiToken, AuditEvent, Case, User, utcnow
+from casewatch.auth.tokens import TokenChecker, check_token
+from casewatch.db.models import AuditEvent, Case, User
 from casewatch.errors import CasewatchError, Denied, NotFound
 from casewatch.lifecycle import require_purpose
 
@@ -57,6 +57,8 @@ OBJECT_PARAMS = (
     ("case_id", "case"),
 )
 SEARCHERS = ("analyst", "supervisor", "admin")
+CASE_HELP = "Purpose: the id of the case this search is for."
+JUSTIFICATION_HELP = "Purpose: why this search is needed (when it is not for a case)."
 
 
 @dataclass
@@ -69,8 +71,8 @@ class RequestContext:
     gated: bool = False
     #: the app's audit group-commit writer (for events that record reads, see ``audit``)
     writer: GroupWriter | None = None
-    #: the app's token -> user cache
-    tokens: TokenCache | None = None
+    #: the app's token checker (its own connection; see ``current_user``)
+    tokens: TokenChecker | None = None
     #: the app's case id -> (team id, when read) cache, shared by requests (see check_case)
     case_teams: dict[int, tuple[int | None, float]] | None = None
     session: Session | None = None
@@ -195,10 +197,9 @@ def _finish(ctx: RequestContext, request: Request, status: int) -> list[dict[str
             deferred = []
         if ctx.own_events == 0 and not deferred:
             ctx.audit(action=ctx.action, outcome=outcome_of(status), **_describe(ctx, request))
-        if deferred:
-            session.rollback()  # read only: nothing to keep
-        else:
+        if not deferred:
             session.commit()
+        # read only: nothing to keep; close() below ends the transaction (rolls it back)
         return deferred
     except Exception:
         session.rollback()
@@ -246,7 +247,7 @@ class AuditedRoute(APIRoute):
             state = request.app.state
             ctx = RequestContext(engine=state.engine, action=action, gate=state.write_gate,
                                  case_teams=state.case_teams, writer=state.audit_writer,
-                                 tokens=state.token_cache)
+                                 tokens=state.tokens)
             request.state.cw = ctx
             token = _CURRENT.set(ctx)
             try:
@@ -287,26 +288,18 @@ def context(request: Request) -> RequestContext:
     return ctx
 
 
-def token_user(session: Session, token: str) -> User | None:
-    """The active user of a valid token, in one query (``casewatch.auth.authenticate``'s rules:
-    unknown, revoked or expired tokens and deactivated users get None)."""
-    if not token.startswith(PREFIX):
-        return None
-    return session.scalar(
-        select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-            ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > utcnow(), User.active.is_(True)))
-
-
 async def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> User:
-    """The caller, from the bearer token; 401 saying what to send otherwise.
+    """The caller, from the bearer token, checked afresh on every request; 401 otherwise.
 
-    A token checked in the last few seconds is answered from the app's
-    :class:`~casewatch.auth.tokens.TokenCache` on the event loop; otherwise the
-    database is asked in the thread pool.
+    Revocation, expiry, deactivation and a changed role take effect on the next
+    request in every worker (:func:`casewatch.auth.tokens.check_token`: one
+    indexed single-row read). On SQLite that read runs on the event loop, on the
+    app's :class:`~casewatch.auth.tokens.TokenChecker` connection (tens of
+    microseconds, cheaper than a hop to the thread pool); on PostgreSQL (a round
+    trip to the server) in the thread pool.
     """
     ctx = context(request)
     if credentials is None:
@@ -317,10 +310,12 @@ async def current_user(
             headers={"WWW-Authenticate": "Bearer"},
         )
     token = credentials.credentials
-    user = ctx.tokens.peek(ctx.db(), token) if ctx.tokens is not None else None
-    if user is None:
-        lookup = ctx.tokens.user if ctx.tokens is not None else token_user
-        user = await run_in_threadpool(lookup, ctx.db(), token)
+    if ctx.tokens is None:
+        user = await run_in_threadpool(lambda: check_token(ctx.db().connection(), ctx.db(), token))
+    elif ctx.engine.dialect.name == "sqlite":
+        user = ctx.tokens.user(ctx.db(), token)
+    else:
+        user = await run_in_threadpool(ctx.tokens.user, ctx.db(), token)
     if user is None:
         raise HTTPException(
             401,
@@ -343,23 +338,28 @@ Ctx = Annotated[RequestContext, Depends(caller)]
 async def purpose(
     request: Request,
     ctx: Ctx,
-    case: Annotated[int | None, Query(
-        gt=0, description="Purpose: the id of the case this search is for.")] = None,
+    case: Annotated[int | None, Query(gt=0, description=CASE_HELP)] = None,
     justification: Annotated[str | None, Query(
-        max_length=2000,
-        description="Purpose: why this search is needed (when it is not for a case).")] = None,
+        max_length=2000, description=JUSTIFICATION_HELP)] = None,
 ) -> RequestContext:
     """Searches and /match need a purpose: ``?case=ID`` (a case the caller may see) or a text.
 
     400 when neither is given; 404 when the case is not the caller's to see.
     """
+    if set_purpose(ctx, case, justification) and case is not None:
+        await run_in_threadpool(check_case, ctx, case)
+    return ctx
+
+
+def set_purpose(ctx: RequestContext, case: int | None, justification: str | None) -> bool:
+    """Record the request's purpose (400 without one); True when ``check_case`` must still
+    decide whether the caller may see ``case`` (it may query: call it off the event loop)."""
     assert ctx.user is not None
     ctx.purpose = require_purpose(case, justification)
-    if case is not None:
-        ctx.case_id = case
-        if not case_known(ctx, case):
-            await run_in_threadpool(check_case, ctx, case)
-    return ctx
+    if case is None:
+        return False
+    ctx.case_id = case
+    return not case_known(ctx, case)
 
 
 PurposeCtx = Annotated[RequestContext, Depends(purpose)]

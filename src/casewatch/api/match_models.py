@@ -17,6 +17,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from casewatch.api.deps import CASE_HELP, JUSTIFICATION_HELP
+from casewatch.matching import DEFAULT_THRESHOLD
+
 MAX_BATCH = 100
 MATCH_PAGE = 5
 MAX_MATCHES = 500
@@ -32,6 +35,27 @@ class EntityExample(BaseModel):
     schema_: str = Field(..., examples=["Person"], alias="schema", max_length=60)
     properties: dict[str, str | list[Any]] = Field(..., examples=[{"name": ["John Doe"]}])
     model_config = ConfigDict(populate_by_name=True)
+
+
+class MatchParams(BaseModel):
+    """/match's query parameters (yente's, plus casewatch's purpose), validated in one step.
+
+    Unknown parameters (yente has more: ``include_dataset``, ``topics`` ...) are ignored.
+    """
+
+    limit: int = Field(MATCH_PAGE, ge=1, le=MAX_MATCHES, description="Results per query")
+    threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0,
+                             description="Score at which a result is a match")
+    cutoff: float | None = Field(None, ge=0.0, le=1.0, deprecated=True,
+                                 description="Lowest score returned (yente's)")
+    algorithm: str = Field("best", max_length=60, description="Accepted for yente clients")
+    case: int | None = Field(None, gt=0, description=CASE_HELP)
+    justification: str | None = Field(None, max_length=2000, description=JUSTIFICATION_HELP)
+
+    def values(self) -> tuple[float, float | None, int, str]:
+        """(threshold, cutoff, limit, algorithm); read without the deprecation warning pydantic
+        gives on attribute access to ``cutoff``."""
+        return self.threshold, self.__dict__["cutoff"], self.limit, self.algorithm
 
 
 class EntityMatchQuery(BaseModel):

@@ -14,11 +14,12 @@ import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from followthemoney import EntityProxy
 from followthemoney.exc import InvalidData
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from casewatch.api.deps import RequestContext, check_case
@@ -145,17 +146,24 @@ def _screen(screener: Screener, entity: EntityProxy, cutoff: float, want: int) -
 # -- hits -> yente results ----------------------------------------------------------------
 
 
+#: The hits' watches that are still active: built once (bound parameters), run as Core.
+_WATCH_ROWS = (
+    select(Watch.id, Watch.case_id, Watch.subject_id, Watch.schema, Watch.caption, Watch.entity)
+    .where(Watch.id.in_(bindparam("ids", expanding=True)),
+           # the same condition as everywhere, with the time bound at execution
+           active_watches_filter(cast(datetime, bindparam("now", type_=Watch.expires_at.type))))
+)
+
+
 def _watch_rows(session: Session, ids: list[int]) -> dict[int, Any]:
     """The hits' watches that are still active (one indexed query, plain rows).
 
-    Executed on the session's connection (Core): the ORM layer adds nothing to plain rows.
+    Executed on the session's connection (Core, a statement built once): the ORM
+    layer adds nothing to plain rows.
     """
     if not ids:
         return {}
-    rows = session.connection().execute(
-        select(Watch.id, Watch.case_id, Watch.subject_id, Watch.schema, Watch.caption,
-               Watch.entity)
-        .where(Watch.id.in_(ids), active_watches_filter(utcnow())))
+    rows = session.connection().execute(_WATCH_ROWS, {"ids": ids, "now": utcnow()})
     return {row.id: row for row in rows}
 
 
@@ -236,6 +244,8 @@ def run_match(ctx: RequestContext, cache: ScreenerCache, dataset: str,
     """Answer a yente match request; appends the ``match`` audit event with the search terms."""
     session = ctx.db()
     entities = {name: query_entity(name, ex) for name, ex in queries.items()}
+    shown = {name: {"schema": e.schema.name, "properties": e.to_dict()["properties"]}
+             for name, e in entities.items()}
     keys = targets(ctx, cache, dataset)
     want = params.limit * 2 + 5  # room for hits that turn out removed or expired
     responses: dict[str, Any] = {}
@@ -247,14 +257,11 @@ def run_match(ctx: RequestContext, cache: ScreenerCache, dataset: str,
             observe(time.perf_counter() - started)
         responses[name] = {
             "status": 200, "results": results, "total": {"value": total, "relation": "eq"},
-            "query": {"id": entity.id, "schema": entity.schema.name,
-                      "properties": entity.to_dict()["properties"]},
+            "query": {"id": entity.id, **shown[name]},
         }
     ctx.audit(read_only=True, action="match", object_type="dataset", object_id=dataset, params={
         "dataset": dataset, "threshold": params.threshold, "limit": params.limit,
-        "algorithm": params.algorithm,
-        "queries": {n: {"schema": e.schema.name, "properties": e.to_dict()["properties"]}
-                    for n, e in entities.items()},
+        "algorithm": params.algorithm, "queries": shown,
         "results": {n: [r["id"] for r in resp["results"]] for n, resp in responses.items()},
     })
     return {"responses": responses, "matcher": dict(feature_docs()), "limit": params.limit}

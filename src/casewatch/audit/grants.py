@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 
 from casewatch.errors import CasewatchError
 
-AUDIT_TABLES = ("audit_events", "audit_checkpoints")
+AUDIT_TABLES = ("audit_events", "audit_checkpoints", "audit_merkle_nodes")
 _ROLE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

@@ -44,6 +44,14 @@ OUTCOMES = ("success", "denied", "error")
 _LOCK_KEY = "casewatch.audit.chain_lock"
 PG_LOCK_ID = 727272
 
+# The append path's statements, built once and run as Core on the session's connection: an
+# API worker appends a batch of events for every few requests, and building and compiling
+# them anew (and the ORM's bulk-insert layer) cost more CPU than the database work itself.
+_PG_LOCK = text(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID})")
+_SQLITE_LOCK = text("UPDATE audit_checkpoints SET seq = seq WHERE 0 = 1")
+_HEAD = select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+_INSERT = insert(AuditEvent)  # Core when run on a Connection (no ORM bulk layer)
+
 
 def canonical(values: dict[str, Any]) -> bytes:
     """The canonical encoding of an event's fields (sorted keys, UTC ISO times)."""
@@ -79,10 +87,8 @@ def _lock_chain(session: Session) -> None:
     tx = session.get_transaction()
     if tx is not None and session.info.get(_LOCK_KEY) is tx:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"SELECT pg_advisory_xact_lock({PG_LOCK_ID})"))
-    else:
-        session.execute(text("UPDATE audit_checkpoints SET seq = seq WHERE 0 = 1"))
+    connection = session.connection()
+    connection.execute(_PG_LOCK if connection.dialect.name == "postgresql" else _SQLITE_LOCK)
     session.info[_LOCK_KEY] = session.get_transaction()
 
 
@@ -101,9 +107,7 @@ def holds_chain_lock(session: Session) -> bool:
 
 
 def _head(session: Session) -> tuple[int, str]:
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    last = session.connection().execute(_HEAD).first()
     return (last[0], last[1]) if last else (0, GENESIS)
 
 
@@ -190,7 +194,7 @@ def append_batch(session: Session, events: Iterable[dict[str, Any]]) -> tuple[in
 def _flush_rows(session: Session, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    session.execute(insert(AuditEvent), rows)
+    session.connection().execute(_INSERT, rows)
     _maybe_checkpoint(session, [(r["seq"], r["hash"]) for r in rows])
     return len(rows)
 

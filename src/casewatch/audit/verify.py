@@ -1,4 +1,4 @@
-"""Verify the audit log: the hash chain, every checkpoint's signature and head.
+"""Verify the audit log: the hash chain, the Merkle tree, every checkpoint's signature and head.
 
 The rows are streamed in ``seq`` order (a server-side cursor on PostgreSQL,
 batches on SQLite), so a million events verify in seconds with flat memory.
@@ -8,8 +8,12 @@ The first problem found is reported with the ``seq`` it concerns:
 - ``prev_hash mismatch``: the event does not follow the one before it
   (reordered, or an event in between removed and the numbers rewritten);
 - ``hash mismatch``: the event's content changed after it was written;
-- ``checkpoint mismatch``: a signed tree head disagrees with the log (the log
-  was rewritten with recomputed hashes, or truncated);
+- ``checkpoint mismatch``: a signed tree head (chain head for version 1, Merkle
+  root recomputed from the events for version 2) disagrees with the log (the
+  log was rewritten with recomputed hashes, or truncated);
+- ``merkle node mismatch`` / ``merkle frontier mismatch``: the stored subtree
+  hashes or a checkpoint's frontier (derived data proofs are built from)
+  disagree with the events;
 - ``bad signature`` / ``unknown key``: a checkpoint was forged or its key is missing.
 """
 
@@ -26,10 +30,11 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from casewatch.audit.checkpoint import checkpoint_message
+from casewatch.audit.checkpoint import DOMAINS, MERKLE, checkpoint_message
 from casewatch.audit.keys import public_keys, signature_ok
 from casewatch.audit.log import DOMAIN, GENESIS
-from casewatch.db.models import AuditCheckpoint, AuditEvent
+from casewatch.audit.merkle import LEAF_PREFIX, NODE_PREFIX, STORED_LEVEL, Frontier
+from casewatch.db.models import AuditCheckpoint, AuditEvent, AuditMerkleNode
 
 BATCH = 20_000
 
@@ -54,6 +59,8 @@ class VerifyResult:
     head_seq: int = 0
     head_hash: str = GENESIS
     last_checkpoint_seq: int | None = None
+    #: the RFC 9162 Merkle root over all events (when ok)
+    merkle_root: str = ""
     problem: Problem | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -65,23 +72,40 @@ class VerifyResult:
             "head_seq": self.head_seq,
             "head_hash": self.head_hash,
             "last_checkpoint_seq": self.last_checkpoint_seq,
+            "merkle_root": self.merkle_root,
             "problem": str(self.problem) if self.problem else None,
             "notes": self.notes,
         }
 
 
+@dataclass
+class Heads:
+    """The signed tree heads by seq: chain heads (version 1) and Merkle heads (version 2)."""
+
+    chain: dict[int, str] = field(default_factory=dict)
+    merkle: dict[int, tuple[str, bytes | None]] = field(default_factory=dict)
+
+    @property
+    def last(self) -> int | None:
+        seqs = [*self.chain, *self.merkle]
+        return max(seqs) if seqs else None
+
+
 def _check_signatures(
     session: Session, key_files: list[Path] | None
-) -> tuple[dict[int, str], int, Problem | None]:
+) -> tuple[Heads, int, Problem | None]:
     """Checkpoint heads by seq, how many, and the first signature problem."""
     keys = public_keys(key_files)
-    heads: dict[int, str] = {}
+    heads = Heads()
     count = 0
     rows = session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.seq))
     for row in rows:
         count += 1
         key = keys.get(row.key_id)
-        message = checkpoint_message(row.seq, row.root_hash, row.at)
+        if row.version not in DOMAINS:
+            return heads, count, Problem(
+                row.seq, "bad signature", f"checkpoint {row.id} has unknown version {row.version}")
+        message = checkpoint_message(row.seq, row.root_hash, row.at, row.version)
         if key is None:
             return heads, count, Problem(
                 row.seq, "unknown key",
@@ -92,11 +116,16 @@ def _check_signatures(
             return heads, count, Problem(
                 row.seq, "bad signature", f"checkpoint {row.id}'s signature does not verify"
             )
-        if heads.get(row.seq, row.root_hash) != row.root_hash:
+        earlier = (heads.merkle.get(row.seq, (None, None))[0] if row.version == MERKLE
+                   else heads.chain.get(row.seq))
+        if earlier is not None and earlier != row.root_hash:
             return heads, count, Problem(
                 row.seq, "checkpoint mismatch", "two signed checkpoints disagree on this head"
             )
-        heads[row.seq] = row.root_hash
+        if row.version == MERKLE:
+            heads.merkle[row.seq] = (row.root_hash, row.frontier)
+        else:
+            heads.chain[row.seq] = row.root_hash
     return heads, count, None
 
 
@@ -106,28 +135,69 @@ def verify(
     key_files: list[Path] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> VerifyResult:
-    """Check the whole chain and every checkpoint; stop at the first problem."""
+    """Check the whole chain, the Merkle tree and every checkpoint; stop at the first problem."""
     heads, n_checkpoints, sig_problem = _check_signatures(session, key_files)
     result = VerifyResult(ok=True, checkpoints=n_checkpoints)
-    result.last_checkpoint_seq = max(heads) if heads else None
-    problem = _walk_chain(session, heads, result, on_progress)
-    if problem is None and heads and max(heads) > result.head_seq:
-        seq = max(heads)
+    result.last_checkpoint_seq = heads.last
+    tree = MerkleCheck(session, heads)
+    problem = _walk_chain(session, heads, tree, result, on_progress)
+    if problem is None and heads.last is not None and heads.last > result.head_seq:
         problem = Problem(
             result.head_seq + 1, "checkpoint mismatch",
-            f"a signed checkpoint covers {seq} events but the log ends at seq "
+            f"a signed checkpoint covers {heads.last} events but the log ends at seq "
             f"{result.head_seq} (events deleted from the end)",
         )
     candidates = [p for p in (problem, sig_problem) if p is not None]
     if candidates:
         result.ok = False
         result.problem = min(candidates, key=lambda p: p.seq)
+    if result.ok:
+        result.merkle_root = tree.frontier.root().hex()
     if result.ok and (result.last_checkpoint_seq or 0) < result.head_seq:
         result.notes.append(
             f"events after seq {result.last_checkpoint_seq or 0} are not yet covered by a "
             "signed checkpoint ('casewatch audit checkpoint' signs one now)"
         )
     return result
+
+
+class MerkleCheck:
+    """Rebuilds the Merkle tree while the chain is walked; checks heads and stored nodes."""
+
+    def __init__(self, session: Session, heads: Heads) -> None:
+        self.heads = heads
+        self.frontier = Frontier()
+        self.nodes = {(lv, ix): h for lv, ix, h in session.execute(
+            select(AuditMerkleNode.level, AuditMerkleNode.idx, AuditMerkleNode.hash))}
+        #: stored subtrees must exist up to the last Merkle checkpoint
+        self.covered = max(heads.merkle) if heads.merkle else 0
+
+    def node_problem(self, seq: int, level: int, digest: bytes) -> Problem | None:
+        stored = self.nodes.get((level, (seq >> level) - 1))
+        if stored == digest or (stored is None and seq > self.covered):
+            return None
+        first = seq - (1 << level) + 1
+        what = "is missing" if stored is None else "differs from the events"
+        return Problem(seq, "merkle node mismatch",
+                       f"the stored hash of the subtree over events {first}..{seq} {what} "
+                       "(the node table was changed; proofs over it would fail)")
+
+    def head_problem(self, seq: int, digest: str) -> Problem | None:
+        """Compare the signed heads at ``seq`` with the log as recomputed up to it."""
+        if seq in self.heads.chain and self.heads.chain[seq] != digest:
+            return Problem(seq, "checkpoint mismatch",
+                           "the signed checkpoint at this seq has a different head hash "
+                           "(the log was rewritten)")
+        if seq in self.heads.merkle:
+            root, frontier = self.heads.merkle[seq]
+            if root != self.frontier.root().hex():
+                return Problem(seq, "checkpoint mismatch",
+                               "the signed Merkle root at this seq differs from the root of the "
+                               "events (the log was rewritten)")
+            if frontier != self.frontier.to_bytes():
+                return Problem(seq, "merkle frontier mismatch",
+                               "the checkpoint's stored frontier differs from the events' tree")
+        return None
 
 
 _SELECT = (
@@ -152,20 +222,24 @@ def _iso_at(value: Any) -> str:
 
 def _walk_chain(
     session: Session,
-    heads: dict[int, str],
+    heads: Heads,
+    tree: MerkleCheck,
     result: VerifyResult,
     on_progress: Callable[[int], None] | None,
 ) -> Problem | None:
-    """Stream the events in order, recomputing each hash; the first problem or None.
+    """Stream the events in order, recomputing each hash and the Merkle tree; the first problem.
 
     Reads raw driver rows (a server-side cursor on PostgreSQL) and builds each
-    canonical encoding with its keys already in sorted order: about 3 µs per event.
+    canonical encoding with its keys already in sorted order; the Merkle
+    frontier is extended inline (one leaf hash plus one node hash per event on average).
     """
     rows = session.connection().exec_driver_sql(
         _SELECT, execution_options={"stream_results": True, "yield_per": BATCH}
     )
+    checkpoints = set(heads.chain) | set(heads.merkle)
     prev, expected = GENESIS, 1
     sha256, dumps = hashlib.sha256, orjson.dumps
+    stack = tree.frontier.hashes
     for partition in rows.partitions(BATCH):
         for seq, at, actor, action, otype, oid, case_id, purpose, digest_, outcome, prev_hash, stored in partition:
             if seq != expected:
@@ -179,13 +253,20 @@ def _walk_chain(
                 "object_id": oid, "object_type": otype, "outcome": outcome,
                 "params_digest": digest_, "purpose": purpose, "seq": seq,
             })
-            digest = sha256(DOMAIN + prev.encode("ascii") + body).hexdigest()
+            raw = sha256(DOMAIN + prev.encode("ascii") + body).digest()
+            digest = raw.hex()
             if digest != stored:
                 return Problem(seq, "hash mismatch", "its content was changed after it was written")
-            if seq in heads and heads[seq] != digest:
-                return Problem(seq, "checkpoint mismatch",
-                               "the signed checkpoint at this seq has a different head hash "
-                               "(the log was rewritten)")
+            node, n, level = sha256(LEAF_PREFIX + raw).digest(), seq - 1, 0
+            while n & 1:  # Frontier.push, inline
+                node = sha256(NODE_PREFIX + stack.pop() + node).digest()
+                n, level = n >> 1, level + 1
+                if level >= STORED_LEVEL and (problem := tree.node_problem(seq, level, node)):
+                    return problem
+            stack.append(node)
+            tree.frontier.size = seq
+            if seq in checkpoints and (problem := tree.head_problem(seq, digest)):
+                return problem
             prev, expected = digest, seq + 1
         result.events = result.head_seq = expected - 1
         result.head_hash = prev

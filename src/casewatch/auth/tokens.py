@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
-import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from casewatch.audit.log import append, append_committed
 from casewatch.auth.users import SYSTEM, get_user
@@ -113,67 +114,77 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
     return list(session.scalars(stmt))
 
 
-#: How long a server process may trust a token it has checked (seconds). A revoked or
-#: deactivated token keeps working for at most this long in a process that saw it valid;
-#: an expired one stops at its expiry (checked on every use).
-TOKEN_CACHE_SECONDS = 5.0
+#: The token check the API runs on every request: one indexed single-row read (the unique
+#: token hash, then the user's primary key), a Core statement built once (no ORM loading).
+_CHECK = (
+    select(User.id, User.name, User.role, User.team_id, User.created_at)
+    .join_from(ApiToken, User, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None),
+           ApiToken.expires_at > bindparam("now"), User.active.is_(True))
+)
 
 
-class TokenCache:
-    """Token hash -> (the user, the token's expiry, when checked), for at most ``ttl`` seconds.
+def check_token(connection: Connection, session: Session, token: str) -> User | None:
+    """The active user of a valid ``token``, read afresh on every call; None otherwise.
 
-    The API checks a bearer token on every request; with the cache it reads the
-    token and its user from the database once per ``ttl`` per process instead.
-    Bounds: revocation and user deactivation take effect within ``ttl`` seconds;
-    expiry is exact (the cached expiry is compared on every use); unknown tokens
-    are never cached (each is looked up). The cached users are detached,
-    read-only copies: :meth:`user` attaches a copy to the caller's session
-    without a query (``merge(load=False)``).
+    The API calls this on every request, so revocation, expiry, user
+    deactivation and a changed role or team take effect on the very next
+    request, in every server worker (there is no cache to go stale). It costs
+    one indexed single-row read on ``connection`` (tens of microseconds on
+    SQLite). The user comes back attached to ``session`` without a second
+    query: the row's columns are set, anything else (the password hash, the
+    team) loads on first access.
+    """
+    if not token.startswith(PREFIX):
+        return None
+    row = connection.execute(_CHECK, {"digest": token_hash(token), "now": utcnow()}).first()
+    if row is None:
+        return None
+    known = session.identity_map.get(identity_key(User, row.id))
+    if isinstance(known, User):
+        return known
+    user = User(id=row.id, name=row.name, role=row.role, team_id=row.team_id, active=True,
+                created_at=row.created_at)
+    make_transient_to_detached(user)
+    session.add(user)
+    return user
+
+
+class TokenChecker:
+    """Runs :func:`check_token` on one connection of its own, one caller at a time.
+
+    The API checks the bearer token of every request, on SQLite directly on the
+    event loop. A connection from the engine's pool could make the loop wait
+    for one held by a request that itself waits for the loop; this private
+    connection (autocommit: no transaction is left open between checks) never
+    does. A failed connection is dropped and opened again on the next check.
     """
 
-    def __init__(self, ttl: float = TOKEN_CACHE_SECONDS, max_entries: int = 10_000) -> None:
-        self.ttl = ttl
-        self.max_entries = max_entries
-        self._entries: dict[str, tuple[User, datetime, float]] = {}
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: Connection | None = None
         self._lock = threading.Lock()
 
-    def peek(self, session: Session, token: str) -> User | None:
-        """The user of ``token`` if it was checked less than ``ttl`` ago and has not
-        expired since (attached to ``session`` without a query); None otherwise."""
-        hit = self._entries.get(token_hash(token)) if token.startswith(PREFIX) else None
-        if hit is None or time.monotonic() - hit[2] >= self.ttl or hit[1] <= utcnow():
-            return None
-        return session.merge(hit[0], load=False)
-
     def user(self, session: Session, token: str) -> User | None:
-        """The active user of a valid ``token`` (cached up to ``ttl``), or None."""
-        if not token.startswith(PREFIX):
-            return None
-        cached = self.peek(session, token)
-        if cached is not None:
-            return cached
-        digest = token_hash(token)
-        now = time.monotonic()
-        row = session.execute(
-            select(User, ApiToken.expires_at).join(ApiToken, ApiToken.user_id == User.id).where(
-                ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None),
-                ApiToken.expires_at > utcnow(), User.active.is_(True))).first()
-        if row is None:
-            with self._lock:
-                self._entries.pop(digest, None)
-            return None
-        user, expires = row
-        # a detached copy with the identity only (unset attributes, e.g. the password hash,
-        # load on access), so that each request's session gets its own instance
-        detached = User(id=user.id, name=user.name, role=user.role, team_id=user.team_id,
-                        active=user.active, created_at=user.created_at)
-        make_transient_to_detached(detached)
+        """The active user of a valid ``token`` (attached to ``session``), or None."""
         with self._lock:
-            if len(self._entries) >= self.max_entries:
-                self._entries.clear()
-            self._entries[digest] = (detached, expires, now)
-        return user
+            if self._connection is None:
+                self._connection = self.engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT")
+            try:
+                return check_token(self._connection, session, token)
+            except DBAPIError:
+                self.close_locked()
+                raise
 
-    def clear(self) -> None:
+    def close_locked(self) -> None:
+        if self._connection is not None:
+            self._connection.invalidate()
+            self._connection.close()
+            self._connection = None
+
+    def close(self) -> None:
         with self._lock:
-            self._entries.clear()
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None

@@ -1,4 +1,5 @@
-"""``casewatch audit verify|show|checkpoint|export-checkpoints|public-key``, ``db grant-app-role``."""
+"""``casewatch audit verify|show|checkpoint|prove|consistency|export-checkpoints|public-key``,
+``db grant-app-role``."""
 
 from __future__ import annotations
 
@@ -16,7 +17,13 @@ from rich.table import Table
 from casewatch.audit.checkpoint import checkpoint_now, export_checkpoints
 from casewatch.audit.keys import public_pem, signing_key
 from casewatch.audit.log import append
-from casewatch.audit.read import AuditFilter, event_json, read_events
+from casewatch.audit.read import (
+    AuditFilter,
+    event_json,
+    prove_consistency,
+    prove_event,
+    read_events,
+)
 from casewatch.audit.verify import count_events, verify
 from casewatch.auth.access import require_role
 from casewatch.cli.common import console, current_user, err_console, open_engine, progress
@@ -123,6 +130,49 @@ def audit_checkpoint() -> None:
         require_role(user, *OPERATORS, action="audit.checkpoint")
         row = checkpoint_now(session, actor=user.name)
         console.print(f"signed checkpoint at seq {row.seq}: {row.root_hash} (key {row.key_id[:16]}…)")
+
+
+@audit_app.command("prove")
+def audit_prove(
+    event: Annotated[int, typer.Option("--event", help="The event's seq", min=1)],
+    size: Annotated[int | None, typer.Option(
+        "--size", help="Tree size of a signed checkpoint (default: the latest)", min=1)] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the proof as JSON")] = False,
+) -> None:
+    """Inclusion proof of one event in a signed Merkle tree head (auditors; logged)."""
+    with transaction(open_engine()) as session:
+        proof = prove_event(session, current_user(session), event, size)
+    if json_out:
+        print(orjson.dumps(proof, option=orjson.OPT_INDENT_2).decode())
+        return
+    head = proof["checkpoint"]
+    console.print(f"event {event} is leaf {proof['leaf_index']} of the tree head of size "
+                  f"{proof['tree_size']} signed at {head['at']}", highlight=False)
+    console.print(f"leaf hash {proof['leaf_hash']}\nroot      {head['root_hash']}", highlight=False)
+    for i, step in enumerate(proof["audit_path"]):
+        console.print(f"  path[{i}] {step}", highlight=False)
+    err_console.print("(--json gives the proof in the format docs/accountability.md describes)")
+
+
+@audit_app.command("consistency")
+def audit_consistency(
+    first: Annotated[int, typer.Option("--from", help="Size of the earlier signed tree head", min=1)],
+    second: Annotated[int | None, typer.Option(
+        "--to", help="Size of the later signed tree head (default: the latest)", min=1)] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the proof as JSON")] = False,
+) -> None:
+    """Proof that an earlier signed tree head is a prefix of a later one (auditors, admins)."""
+    with transaction(open_engine()) as session:
+        proof = prove_consistency(session, current_user(session), first, second, OPERATORS)
+    if json_out:
+        print(orjson.dumps(proof, option=orjson.OPT_INDENT_2).decode())
+        return
+    old, new = proof["first"], proof["second"]
+    console.print(f"tree head {old['seq']} ({old['root_hash'][:16]}…) is a prefix of tree head "
+                  f"{new['seq']} ({new['root_hash'][:16]}…): {len(proof['proof'])} hashes",
+                  highlight=False)
+    for i, step in enumerate(proof["proof"]):
+        console.print(f"  proof[{i}] {step}", highlight=False)
 
 
 @audit_app.command("export-checkpoints")

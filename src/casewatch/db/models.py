@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -335,6 +336,23 @@ class AuditCheckpoint(Base):
     at: Mapped[datetime]
     key_id: Mapped[str] = mapped_column(String(64))
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+    # --- Merkle tree heads (migration 0005_merkle, casewatch/audit/merkle.py) ---
+    #: 1 = root_hash is the chain head (before 0005); 2 = root_hash is the RFC 9162 Merkle root
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    #: version 2: the tree's right edge at ``seq`` (32-byte hashes), so the next head extends it
+    frontier: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class AuditMerkleNode(Base):
+    """A perfect subtree hash of the audit Merkle tree (2**level leaves from idx * 2**level).
+
+    Derived data (``audit verify`` recomputes and checks it); append-only like the log.
+    """
+
+    __tablename__ = "audit_merkle_nodes"
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 # --- monitoring (issue 4: ingest, record index, inbox files) ----------------------------

@@ -118,6 +118,16 @@ def _is_latin(text: str) -> bool:
     return all(ch < "\u0250" for ch in text)
 
 
+def _shortened(names: list[str]) -> list[str]:
+    """A person's names without their middle names, or without one of their given names."""
+    out: list[str] = []
+    for parts in (n.split() for n in names):
+        if len(parts) >= 3:
+            out.append(f"{parts[0]} {parts[-1]}")
+            out.extend(" ".join(parts[:i] + parts[i + 1:]) for i in range(len(parts) - 1))
+    return out
+
+
 class SubjectPool:
     """Watched subjects, addressable by position, with per-kind eligibility lists."""
 
@@ -152,8 +162,8 @@ class SubjectPool:
         props: dict[str, list[str]] = entity.get("properties", {})
         self.schema_index.setdefault(schema, array("I")).append(index)
         names = props.get("name", []) + props.get("alias", [])
-        if schema == "Person":  # "Sergey Ivanovich Ivanov" is also watched as "Sergey Ivanov"
-            names = names + [f"{p[0]} {p[-1]}" for p in (n.split() for n in names) if len(p) >= 3]
+        if schema == "Person":  # "Sergey Ivanovich Ivanov" is also watched as "Sergey Ivanov",
+            names = names + _shortened(names)  # "David James Campbell" as "James Campbell"
         for name in names:
             self.name_keys.update(name_keys(name))
         eligible = self.eligible
