@@ -61,9 +61,22 @@ def _legal_words() -> frozenset[str]:
 LEGAL_WORDS = _legal_words()
 
 
+_FEMININE = (("skaya", "skiy"), ("tskaya", "tskiy"), ("ova", "ov"), ("eva", "ev"), ("yova", "yov"),
+             ("ina", "in"))
+
+
+def _masculine(token: str) -> str:
+    """A Slavic family name in its masculine form (Ivanova → Ivanov): one name in two genders."""
+    if len(token) > 5:
+        for female, male in _FEMININE:
+            if token.endswith(female):
+                return token[: -len(female)] + male
+    return token
+
+
 def _canonical(name: str) -> list[str]:
     tokens = ["".join(ch for ch in t if ch.isalnum()) for t in fold(name).replace(",", " ").split()]
-    tokens = [CANONICAL.get(t, t) for t in tokens if t]
+    tokens = [_masculine(CANONICAL.get(t, t)) for t in tokens if t]
     bare = [t for t in tokens if t not in LEGAL_WORDS]
     return bare or tokens
 
