@@ -484,18 +484,12 @@ class CandidateIndex:
         return best if compiled.aliases else 0.0
 
     def state(self) -> tuple[Any, ...]:
-        return (self.vocab, [p.tobytes() for p in self.postings], self.deletes, self.live,
-                self.lengths.tobytes())
+        # the arrays themselves, not a bytes copy of each made up front: pickling copies
+        # one array at a time, which keeps the peak memory of a snapshot save low
+        return (self.vocab, self.postings, self.deletes, self.live, self.lengths)
 
     @classmethod
     def from_state(cls, state: tuple[Any, ...]) -> CandidateIndex:
         index = cls()
-        vocab, postings, index.deletes, index.live, lengths = state
-        index.lengths.frombytes(lengths)
-        index.vocab = vocab
-        index.postings = []
-        for raw in postings:
-            arr = array("i")
-            arr.frombytes(raw)
-            index.postings.append(arr)
+        index.vocab, index.postings, index.deletes, index.live, index.lengths = state
         return index
