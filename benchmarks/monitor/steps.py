@@ -22,8 +22,10 @@ from casewatch.db.models import Quarantine, Record, ScreenQueue, Watch
 from casewatch.generate.records import generate_records
 from casewatch.generate.watchlist import generate_watchlist
 from casewatch.monitor.ingest import ingest
+from casewatch.monitor.pool import ScreenPool
 from casewatch.monitor.retro import retro_screen_watches
 from casewatch.monitor.screening import screen_pending
+from casewatch.monitor.stages import Stages
 from casewatch.monitor.watchindex import WatchIndex
 
 
@@ -93,17 +95,32 @@ def index_step(engine: Engine, home: Path, figures: Figures) -> WatchIndex:
 
 
 def throughput_step(engine: Engine, index: WatchIndex, path: Path, good: int,
-                    figures: Figures) -> None:
-    start, cpu = time.perf_counter(), time.process_time()
-    result = ingest(engine, "ftm", [path],
-                    on_batch=lambda fresh: screen_pending(engine, index, fresh=fresh).alerts)
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+                    figures: Figures, workers: int | None = None, suffix: str = "") -> None:
+    """End-to-end ingest -> screen -> alert of one file, timed stage by stage.
+
+    ``workers``: forked screening workers (None: one per extra core, 0: none).
+    Figures get ``suffix`` appended to their names (to compare worker counts).
+    """
+    stages = Stages()
+    with ScreenPool(index, workers) as pool:
+        start, cpu = time.perf_counter(), time.process_time()
+        result = ingest(engine, "ftm", [path], stages=stages,
+                        on_batch=lambda fresh: screen_pending(
+                            engine, index, fresh=fresh, pool=pool, stages=stages).alerts)
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        used = len(pool.children)
     assert result is not None and result.new == good, result
-    figures.put("throughput_rps", round(good / elapsed))
-    # records per CPU-second of this process: what one idle core would do (the
+    cpu += stages.cpu.get("screen (workers)", 0.0)
+    figures.put(f"throughput_rps{suffix}", round(good / elapsed))
+    # CPU-seconds per 1,000 records, this process and its screening workers (the
     # PostgreSQL server's own CPU is not in it)
-    figures.put("throughput_cpu_rps", round(good / cpu))
-    figures.put("throughput_alerts", result.alerts)
+    figures.put(f"throughput_cpu_per_1k{suffix}", round(cpu * 1000 / good, 2))
+    figures.put(f"throughput_workers{suffix}", used)
+    figures.put(f"throughput_alerts{suffix}", result.alerts)
+    figures.put(f"stages{suffix}", {
+        name: (round(stages.wall[name] * 1000 / good, 3), round(stages.cpu[name] * 1000 / good, 3))
+        for name in stages.names()
+    })
 
 
 def malformed_step(engine: Engine, path: Path, good: int, bad: int, figures: Figures) -> None:

@@ -135,6 +135,9 @@ def monitor_command(
                                                    "(repeatable), e.g. --feed ofac:1440")] = None,
     poll: Annotated[float, typer.Option(help="Seconds between inbox scans")] = 2.0,
     batch_size: Annotated[int | None, typer.Option(help="Rows per transaction")] = None,
+    screen_workers: Annotated[int | None, typer.Option(
+        help="Forked screening processes besides the main one (default: one per extra core; "
+             "0: screen in the main process only)")] = None,
 ) -> None:
     """Run the monitor: ingest new inbox files and feeds, screen, alert. SIGTERM stops cleanly."""
     from casewatch.monitor.worker import Feed, Monitor
@@ -142,6 +145,8 @@ def monitor_command(
     feeds = [Feed.parse(f) for f in feed or []]
     if poll <= 0:
         raise CasewatchError("--poll must be a positive number of seconds")
+    if screen_workers is not None and screen_workers < 0:
+        raise CasewatchError("--screen-workers must be 0 or more")
     settings = get_settings()
     folder = inbox or settings.inbox_dir
     if folder.exists() and not folder.is_dir():
@@ -153,7 +158,7 @@ def monitor_command(
         append(session, actor=MONITOR_ACTOR, action="monitor.start", object_type="inbox",
                object_id=str(folder), params={"feeds": [f.source for f in feeds], "once": once})
     monitor = Monitor(engine, folder, settings.home, feeds=feeds, poll=poll,
-                      batch_size=batch_size)
+                      batch_size=batch_size, screen_workers=screen_workers)
     stats = monitor.run(once=once)
     with transaction(engine) as session:
         append(session, actor=MONITOR_ACTOR, action="monitor.stop", object_type="inbox",

@@ -61,10 +61,62 @@ def insert_pairs(session: Session, table_name: str, columns: tuple[str, str],
 
     For the index and queue tables (tens of thousands of tiny rows per batch)
     SQLAlchemy's per-row parameter processing costs more than the insert; the
-    rows are plain integers, so they go to the driver as they are.
+    rows are plain integers, so they go to the driver as they are. On
+    PostgreSQL they are streamed with ``COPY ... FROM STDIN`` (one round trip,
+    no statement per row), in the session's transaction like any insert.
     """
     if not rows:
         return
-    mark = "%s" if is_postgres(session) else "?"
-    sql = f"INSERT INTO {table_name} ({columns[0]}, {columns[1]}) VALUES ({mark}, {mark})"
-    session.connection().exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+    connection = session.connection()
+    if is_postgres(session):
+        cursor = connection.connection.cursor()
+        try:
+            with cursor.copy(  # type: ignore[attr-defined]
+                f"COPY {table_name} ({columns[0]}, {columns[1]}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        finally:
+            cursor.close()
+        return
+    sql = f"INSERT INTO {table_name} ({columns[0]}, {columns[1]}) VALUES (?, ?)"
+    connection.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+
+
+#: The columns of ``records`` a new record fills, in :func:`copy_new_records` order.
+RECORD_COLUMNS = ("source", "source_id", "entity_id", "schema", "caption", "properties", "op",
+                  "content_hash", "fetched_at", "ingested_at", "batch_id", "raw")
+
+
+def copy_new_records(session: Session, rows: list[tuple[Any, ...]]) -> list[Any]:
+    """PostgreSQL: insert records (``RECORD_COLUMNS`` tuples, properties as JSON text).
+
+    ``COPY`` into a per-connection temporary table (emptied at commit), then one
+    ``INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING``: the same
+    statement as the generic path, without rendering and parsing a statement
+    with thousands of parameters. Returns (id, source id, content hash,
+    fetched at) of the rows actually inserted, in input order.
+    """
+    columns = ", ".join(RECORD_COLUMNS)
+    connection = session.connection()
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS cw_records_in ON COMMIT DELETE ROWS AS "
+        f"SELECT 0 AS ord, {columns} FROM records WITH NO DATA"
+    )
+    cursor = connection.connection.cursor()
+    try:
+        with cursor.copy(  # type: ignore[attr-defined]
+            f"COPY cw_records_in (ord, {columns}) FROM STDIN"
+        ) as copy:
+            for number, row in enumerate(rows):
+                copy.write_row((number, *row))
+    finally:
+        cursor.close()
+    result = connection.exec_driver_sql(
+        f"INSERT INTO records ({columns}) SELECT {columns} FROM cw_records_in ORDER BY ord "
+        "ON CONFLICT (source, source_id, content_hash) DO NOTHING "
+        "RETURNING id, source_id, content_hash, fetched_at"
+    )
+    found = list(result.all())
+    connection.exec_driver_sql("TRUNCATE cw_records_in")
+    return found

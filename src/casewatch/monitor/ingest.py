@@ -30,25 +30,25 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from followthemoney import EntityProxy
 from sqlalchemy import Engine, select, update
-from sqlalchemy.orm import Session
 
 from casewatch.db.engine import transaction
 from casewatch.db.models import (
-    Alert,
     IngestBatch,
     IngestFile,
     Quarantine,
-    Record,
     ScreenQueue,
 )
 from casewatch.errors import CasewatchError
-from casewatch.matching import Compiled, compile_entity
-from casewatch.monitor.dbutil import insert_ignore, insert_pairs, table
+from casewatch.monitor.dbutil import (
+    insert_ignore,
+    insert_pairs,
+    table,
+)
 from casewatch.monitor.recordindex import key_rows
+from casewatch.monitor.stages import Stages, maybe
+from casewatch.monitor.store import Fresh, mark_removed, store_records
 from casewatch.settings import get_settings
 from casewatch.sources import Rejected, SourceRecord, read_source
 
@@ -58,37 +58,6 @@ log = logging.getLogger("casewatch.monitor")
 STALE_AFTER = timedelta(seconds=120)
 
 
-@dataclass(frozen=True)
-class StoredRecord:
-    """What screening and alerting need of a stored record (its provenance included)."""
-
-    id: int
-    source: str
-    source_id: str
-    entity_id: str
-    schema: str
-    caption: str
-    content_hash: str
-    fetched_at: datetime
-    batch_id: int | None
-
-    def provenance(self) -> dict[str, Any]:
-        return {
-            "record_id": self.id,
-            "source": self.source,
-            "source_id": self.source_id,
-            "entity_id": self.entity_id,
-            "schema": self.schema,
-            "caption": self.caption,
-            "content_hash": self.content_hash,
-            "fetched_at": self.fetched_at.isoformat(),
-            "batch_id": self.batch_id,
-        }
-
-
-#: Freshly stored records (compiled for matching once) handed to screening without a
-#: round trip to the database.
-Fresh = dict[int, tuple[StoredRecord, EntityProxy | Compiled]]
 #: Called after each committed batch with the new records; returns alerts raised.
 OnBatch = Callable[[Fresh], int]
 
@@ -107,6 +76,8 @@ class IngestResult:
     removed: int = 0
     alerts: int = 0
     already: bool = False
+    #: ``already``, and done just now by another running worker (it moves the files).
+    by_live_peer: bool = False
     interrupted: bool = False
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -169,6 +140,8 @@ class Claim:
     batch_id: int
     done: bool
     counts: dict[str, int]
+    #: A done unit finished by another worker that is still running (its work, not a re-drop).
+    by_live_peer: bool = False
 
 
 def claim_unit(engine: Engine, source: str, paths: Sequence[Path], digest: str) -> Claim | None:
@@ -188,7 +161,8 @@ def claim_unit(engine: Engine, source: str, paths: Sequence[Path], digest: str) 
         ).scalar_one()
         if row.status == "done" and row.batch_id is not None:
             batch = session.get_one(IngestBatch, row.batch_id)
-            return Claim(row.id, row.batch_id, True, dict(batch.counts))
+            peer = row.worker != _WORKER and _claim_is_live(row.worker, row.heartbeat_at, now)
+            return Claim(row.id, row.batch_id, True, dict(batch.counts), peer)
         if row.worker != _WORKER and _claim_is_live(row.worker, row.heartbeat_at, now):
             return None
         row.worker, row.heartbeat_at, row.status = _WORKER, now, "running"
@@ -203,64 +177,6 @@ def claim_unit(engine: Engine, source: str, paths: Sequence[Path], digest: str) 
         return Claim(row.id, batch.id, False, dict(batch.counts))
 
 
-def _record_values(item: SourceRecord, batch_id: int) -> dict[str, Any]:
-    entity = item.entity
-    return {
-        "source": item.source,
-        "source_id": item.source_id,
-        "entity_id": entity.id,
-        "schema": entity.schema.name,
-        "caption": entity.caption or "",
-        "properties": entity.to_dict().get("properties", {}),
-        "op": item.op,
-        "content_hash": item.content_hash,
-        "fetched_at": item.fetched_at,
-        "batch_id": batch_id,
-        "raw": item.raw,
-    }
-
-
-def _store_records(
-    session: Session, items: list[SourceRecord], batch_id: int
-) -> tuple[Fresh, list[SourceRecord], int]:
-    """Insert the batch's records; returns (new ADD/MOD records, new DELs, unchanged count)."""
-    unique: dict[tuple[str, str], SourceRecord] = {}
-    for item in items:
-        unique.setdefault((item.source_id, item.content_hash), item)
-    records = table(Record)
-    stmt = insert_ignore(session, records, ["source", "source_id", "content_hash"]).returning(
-        records.c.id, records.c.source_id, records.c.content_hash, records.c.fetched_at
-    )
-    rows = session.execute(stmt, [_record_values(i, batch_id) for i in unique.values()]).all()
-    fresh: Fresh = {}
-    dels: list[SourceRecord] = []
-    for record_id, source_id, chash, fetched in rows:
-        item = unique[(source_id, chash)]
-        if item.op == "DEL":
-            dels.append(item)
-            continue
-        entity = item.entity
-        stored = StoredRecord(
-            record_id, item.source, source_id, str(entity.id), entity.schema.name,
-            entity.caption or "", chash, fetched, batch_id,
-        )
-        fresh[record_id] = (stored, compile_entity(entity))
-    return fresh, dels, len(items) - len(rows)
-
-
-def _mark_removed(session: Session, source: str, dels: list[SourceRecord]) -> None:
-    """A list entry was removed at the source: stamp (never close) every alert about it."""
-    if not dels:
-        return
-    ids = sorted({str(d.entity.id) for d in dels})
-    records = select(Record.id).where(Record.source == source, Record.entity_id.in_(ids))
-    session.execute(
-        update(Alert)
-        .where(Alert.record_id.in_(records), Alert.source_removed_at.is_(None))
-        .values(source_removed_at=datetime.now(UTC))
-    )
-
-
 def _write_batch(
     engine: Engine, claim: Claim, source: str, records: list[SourceRecord],
     rejects: list[Rejected], rows: int,
@@ -271,14 +187,14 @@ def _write_batch(
         dels: list[SourceRecord] = []
         unchanged = 0
         if records:
-            fresh, dels, unchanged = _store_records(session, records, claim.batch_id)
+            fresh, dels, unchanged = store_records(session, records, claim.batch_id)
         if fresh:
             keys = [row for rid, (_, ent) in fresh.items() for row in key_rows(rid, ent)]
             insert_pairs(session, "record_keys", ("key", "record_id"), keys)
             enqueued = datetime.now(UTC)
             session.execute(table(ScreenQueue).insert(),
                             [{"record_id": r, "enqueued_at": enqueued} for r in fresh])
-        _mark_removed(session, source, dels)
+        mark_removed(session, source, dels)
         if rejects:
             session.execute(table(Quarantine).insert(), [
                 {"source": r.source, "path": r.path, "row": r.row, "reason": r.reason,
@@ -305,9 +221,12 @@ def _finish(engine: Engine, claim: Claim, error: str | None = None) -> None:
                         .values(status=status, finished_at=now))
 
 
+Batch = tuple[list[SourceRecord], list[Rejected], int]
+
+
 def _batches(
     items: Iterator[SourceRecord | Rejected], skip: int, size: int
-) -> Iterator[tuple[list[SourceRecord], list[Rejected], int]]:
+) -> Iterator[Batch]:
     """Group the stream into batches of ``size`` rows, skipping the first ``skip`` rows."""
     records: list[SourceRecord] = []
     rejects: list[Rejected] = []
@@ -322,6 +241,16 @@ def _batches(
         yield records, rejects, len(records) + len(rejects)
 
 
+def _timed(batches: Iterator[Batch], stages: Stages | None) -> Iterator[Batch]:
+    """The batches, the time spent producing each one counted as ``parse``."""
+    while True:
+        with maybe(stages, "parse"):
+            batch = next(batches, None)
+        if batch is None:
+            return
+        yield batch
+
+
 def ingest(
     engine: Engine,
     source: str,
@@ -331,12 +260,14 @@ def ingest(
     stop: Callable[[], bool] | None = None,
     progress: Callable[[int], None] | None = None,
     batch_size: int | None = None,
+    stages: Stages | None = None,
 ) -> IngestResult | None:
     """Ingest one unit (the files of one source). None if another worker holds it.
 
     ``on_batch`` runs after each committed batch with the new records (the
     monitor screens them there); ``stop`` is polled between batches (SIGTERM);
-    ``progress`` gets the number of rows just processed.
+    ``progress`` gets the number of rows just processed; ``stages`` (if given)
+    collects the time spent reading and parsing (``parse``) and storing (``store``).
     """
     files = [Path(p) for p in paths]
     result = IngestResult(source, [str(p) for p in files])
@@ -346,13 +277,16 @@ def ingest(
     result.batch_id = claim.batch_id
     if claim.done:
         result.already = True
+        result.by_live_peer = claim.by_live_peer
         result.unchanged = claim.counts.get("new", 0) + claim.counts.get("unchanged", 0)
         return result
     size = batch_size or get_settings().batch_size
     skip = claim.counts.get("rows", 0)
     try:
-        for records, rejects, rows in _batches(read_source(source, files), skip, size):
-            fresh = _write_batch(engine, claim, source, records, rejects, rows)
+        for records, rejects, rows in _timed(_batches(read_source(source, files), skip, size),
+                                             stages):
+            with maybe(stages, "store"):
+                fresh = _write_batch(engine, claim, source, records, rejects, rows)
             if on_batch is not None and fresh:
                 result.alerts += on_batch(fresh)
             if progress is not None:

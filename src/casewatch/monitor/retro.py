@@ -30,9 +30,10 @@ from casewatch.db.engine import transaction
 from casewatch.db.models import Record, Watch
 from casewatch.matching import Compiled, Screener, compile_entity, score_pair
 from casewatch.monitor.alerting import Hit, raise_alerts
-from casewatch.monitor.ingest import Fresh
+from casewatch.monitor.pool import MATCH_LIMIT
 from casewatch.monitor.recordindex import candidate_records, query_key_hashes
-from casewatch.monitor.screening import MATCH_LIMIT, load_records
+from casewatch.monitor.screening import load_records
+from casewatch.monitor.store import Fresh
 from casewatch.monitor.watchindex import watch_entity
 from casewatch.settings import get_settings
 

@@ -24,12 +24,11 @@ from casewatch.db.models import Record
 from casewatch.ftm.model import model
 from casewatch.monitor.alerting import Hit, raise_alerts
 from casewatch.monitor.dbutil import claim_queue
-from casewatch.monitor.ingest import Fresh, StoredRecord
+from casewatch.monitor.pool import ScreenPool
+from casewatch.monitor.stages import Stages, clock, maybe
+from casewatch.monitor.store import Fresh, StoredRecord
 from casewatch.monitor.watchindex import WatchIndex
 from casewatch.settings import get_settings
-
-#: Candidates kept per record (several watches in several cases may watch one subject).
-MATCH_LIMIT = 50
 
 
 @dataclass
@@ -70,16 +69,14 @@ def load_records(session: Session, ids: Sequence[int]) -> Fresh:
     return out
 
 
-def screen_records(index: WatchIndex, records: Fresh) -> list[Hit]:
-    """Run each record through the screener; every match above the index floor is a hit."""
-    hits: list[Hit] = []
-    if index.size <= 0:
-        return hits
-    for record_id in sorted(records):
-        stored, entity = records[record_id]
-        for match in index.screener.screen(entity, threshold=index.floor, limit=MATCH_LIMIT):
-            hits.append(Hit(stored, match))
-    return hits
+def screen_records(index: WatchIndex, records: Fresh, pool: ScreenPool | None = None,
+                   stages: Stages | None = None) -> list[Hit]:
+    """Run each record through the screener; every match above the index floor is a hit.
+
+    With a :class:`~casewatch.monitor.pool.ScreenPool` the records are spread
+    over its forked workers and this process; the hits are the same either way.
+    """
+    return (pool or ScreenPool(index, workers=0)).screen(records, stages)
 
 
 def screen_pending(
@@ -89,11 +86,25 @@ def screen_pending(
     limit: int | None = None,
     fresh: Fresh | None = None,
     now: datetime | None = None,
+    pool: ScreenPool | None = None,
+    stages: Stages | None = None,
 ) -> ScreenStats:
     """Screen one batch from the queue (or exactly the ``fresh`` records) in one transaction."""
-    limit = limit or get_settings().batch_size
-    stats = ScreenStats()
     with transaction(engine) as session:
+        stats = _screen_batch(session, index, limit or get_settings().batch_size, fresh,
+                              now, pool, stages)
+        mark = clock()
+    if stages is not None and stats.records:
+        stages.add_since("commit", mark)
+    return stats
+
+
+def _screen_batch(session: Session, index: WatchIndex, limit: int, fresh: Fresh | None,
+                  now: datetime | None, pool: ScreenPool | None,
+                  stages: Stages | None) -> ScreenStats:
+    """Claim, screen and alert inside the caller's transaction."""
+    stats = ScreenStats()
+    with maybe(stages, "claim"):
         ids = claim_queue(session, limit, only=sorted(fresh) if fresh is not None else None)
         if not ids:
             return stats
@@ -103,19 +114,20 @@ def screen_pending(
         missing = [i for i in ids if i not in records]
         if missing:
             records.update(load_records(session, missing))
-        hits = screen_records(index, records)
+    hits = screen_records(index, records, pool, stages)
+    with maybe(stages, "alert"):
         alert_ids = raise_alerts(session, hits, now=now, retro=False,
                                  default_threshold=get_settings().threshold)
-        stats.records, stats.hits, stats.alerts = len(ids), len(hits), len(alert_ids)
+    stats.records, stats.hits, stats.alerts = len(ids), len(hits), len(alert_ids)
     return stats
 
 
 def drain(engine: Engine, index: WatchIndex, *, limit: int | None = None,
-          stop: object | None = None) -> ScreenStats:
+          stop: object | None = None, pool: ScreenPool | None = None) -> ScreenStats:
     """Screen the queue until it is empty (or ``stop()`` says so between batches)."""
     total = ScreenStats()
     while True:
-        stats = screen_pending(engine, index, limit=limit)
+        stats = screen_pending(engine, index, limit=limit, pool=pool)
         total.add(stats)
         if stats.records == 0 or (callable(stop) and stop()):
             return total

@@ -4,7 +4,9 @@ Each active watch is added under its id (as text): several watches (in
 several cases) may watch the same subject, and each alerts on its own.
 :meth:`WatchIndex.refresh` brings the index up to date cheaply before every
 screening pass: new watches (id above the highest one seen) are added,
-watches removed since the last refresh are dropped. Expiry is *not* left to
+watches renewed since the last refresh that are not in the index (they had
+expired when it was built) are added back, and watches removed since the
+last refresh are dropped. Expiry is *not* left to
 the index: alerting re-reads each matched watch and checks ``expires_at``
 against the screening time (:mod:`casewatch.monitor.alerting`), so an expired
 watch never alerts even if it is still in memory.
@@ -31,9 +33,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casewatch.cases.watches import active_watches_filter
-from casewatch.db.models import Watch
+from casewatch.db.models import AuditEvent, Watch
 from casewatch.ftm.model import model
-from casewatch.matching import Screener
+from casewatch.matching import Screener, compile_entity
 
 log = logging.getLogger("casewatch.monitor")
 
@@ -70,13 +72,20 @@ class WatchIndex:
         #: The lowest threshold of any watch in the index: the screener's cut-off.
         self.floor = floor
         self.size = size
+        #: Changes not yet sent to the forked copies of a
+        #: :class:`~casewatch.monitor.pool.ScreenPool` (``("add", key, compiled)`` /
+        #: ``("remove", key)``, in order); None: no pool, nothing recorded.
+        self.journal: list[tuple[Any, ...]] | None = None
 
     # -- building ---------------------------------------------------------------------
 
     def _add_rows(self, rows: Any) -> int:
         added = 0
         for wid, subject_id, schema, data, threshold in rows:
-            self.screener.add(watch_entity(data, subject_id, schema), str(wid))
+            compiled = compile_entity(watch_entity(data, subject_id, schema))
+            self.screener.add(compiled, str(wid))
+            if self.journal is not None:
+                self.journal.append(("add", str(wid), compiled))
             self.max_id = max(self.max_id, wid)
             if threshold is not None:
                 self.floor = min(self.floor, float(threshold))
@@ -112,21 +121,44 @@ class WatchIndex:
         index._load_new(session, now, progress)
         return index
 
+    def _load_renewed(self, session: Session, since: datetime, now: datetime) -> int:
+        """Add back the watches renewed since ``since`` that are not in the index.
+
+        A watch that had expired when the index was built (or when its id was
+        first seen) was left out; renewing it moves ``expires_at`` but not its
+        id, so :meth:`_load_new` would not see it. Every renewal is audited
+        (``watch.renew``, in the renewing transaction), and ``audit_events.at``
+        is indexed: the renewals since the last refresh are one cheap query.
+        """
+        renewed = session.execute(
+            select(AuditEvent.object_id)
+            .where(AuditEvent.action == "watch.renew", AuditEvent.at >= since)
+        ).scalars().all()
+        ids = {int(i) for i in renewed if i is not None and i.isdigit()}
+        missing = sorted(i for i in ids if str(i) not in self.screener)
+        if not missing:
+            return 0
+        rows = session.execute(
+            select(Watch.id, Watch.subject_id, Watch.schema, Watch.entity, Watch.threshold)
+            .where(Watch.id.in_(missing), active_watches_filter(now)).order_by(Watch.id)
+        ).all()
+        return self._add_rows(rows)
+
     def refresh(self, session: Session, now: datetime | None = None) -> tuple[int, int]:
-        """Add new watches and drop removed ones; returns (added, removed)."""
+        """Add new and renewed watches, drop removed ones; returns (added, removed)."""
         now = now or datetime.now(UTC)
         since = self.synced_at - SKEW
         added = self._load_new(session, now)
+        added += self._load_renewed(session, since, now)
         gone = session.execute(
             select(Watch.id).where(Watch.removed_at >= since, Watch.id <= self.max_id)
         ).scalars().all()
         removed = 0
         for wid in gone:
-            try:
-                self.screener.remove(str(wid))
+            if self.screener.remove(str(wid)):
                 removed += 1
-            except KeyError:
-                pass
+                if self.journal is not None:
+                    self.journal.append(("remove", str(wid)))
         self.size -= removed
         self.synced_at = now
         return added, removed

@@ -31,8 +31,10 @@ from casewatch.alerts.webhooks import deliver_pending
 from casewatch.db.engine import session_factory
 from casewatch.errors import CasewatchError
 from casewatch.monitor import inbox as inbox_mod
-from casewatch.monitor.ingest import Fresh, IngestResult, ingest
+from casewatch.monitor.ingest import IngestResult, ingest
+from casewatch.monitor.pool import ScreenPool
 from casewatch.monitor.screening import ScreenStats, drain, screen_pending
+from casewatch.monitor.store import Fresh
 from casewatch.monitor.watchindex import WatchIndex
 
 log = logging.getLogger("casewatch.monitor")
@@ -88,7 +90,7 @@ class Monitor:
 
     def __init__(self, engine: Engine, inbox: Path, home: Path, *,
                  feeds: Sequence[Feed] = (), poll: float = 2.0,
-                 batch_size: int | None = None) -> None:
+                 batch_size: int | None = None, screen_workers: int | None = None) -> None:
         self.engine = engine
         self.inbox = inbox
         self.home = home
@@ -98,6 +100,9 @@ class Monitor:
         self.stats = MonitorStats()
         self._stop = threading.Event()
         self.index: WatchIndex | None = None
+        #: Forked screening workers besides this process (None: one per extra core).
+        self.screen_workers = screen_workers
+        self.pool: ScreenPool | None = None
 
     def stopping(self) -> bool:
         return self._stop.is_set()
@@ -126,7 +131,7 @@ class Monitor:
 
     def _screen(self, fresh: Fresh) -> int:
         assert self.index is not None
-        stats = screen_pending(self.engine, self.index, fresh=fresh)
+        stats = screen_pending(self.engine, self.index, fresh=fresh, pool=self.pool)
         self.stats.screened.add(stats)
         return stats.alerts
 
@@ -153,8 +158,8 @@ class Monitor:
             self.stats.failed += 1
             _quietly(inbox_mod.mark_failed, unit, self.inbox, str(exc))
             return True
-        if result is None:
-            return False  # claimed by another live worker
+        if result is None or result.by_live_peer:
+            return False  # claimed, or just finished, by another live worker
         self.stats.add(result)
         log.info("%s: %s", unit.path.name, result.summary())
         if not result.interrupted:
@@ -190,7 +195,7 @@ class Monitor:
                 return True
             worked = self.process_unit(unit) or worked
         if not self.stopping() and self.index is not None:
-            stats = drain(self.engine, self.index, stop=self.stopping)
+            stats = drain(self.engine, self.index, stop=self.stopping, pool=self.pool)
             self.stats.screened.add(stats)
             worked = worked or stats.records > 0
         if not self.stopping():
@@ -214,12 +219,16 @@ class Monitor:
         self.inbox.mkdir(parents=True, exist_ok=True)
         self.index = self.open_index()
         log.info("monitoring %s with %d active watches", self.inbox, self.index.size)
-        while not self.stopping():
-            worked = self.cycle()
-            if once and not worked:
-                break
-            if not worked:
-                self._stop.wait(self.poll)
+        self.pool = ScreenPool(self.index, self.screen_workers)
+        try:
+            while not self.stopping():
+                worked = self.cycle()
+                if once and not worked:
+                    break
+                if not worked:
+                    self._stop.wait(self.poll)
+        finally:
+            self.pool.close()
         self.save_index()
         return self.stats
 
