@@ -365,7 +365,8 @@ class CandidateIndex:
                 continue
             groups = max(groups, grp + 1)
             idf = weight * math.log(1.0 + total / df)
-            recruits = df <= (RARE_DF if weight >= 1.0 else WEAK_RARE_DF) or weight >= ID_WEIGHT
+            # an abjad name's skeleton (0.9) recruits like a whole word
+            recruits = df <= (RARE_DF if weight >= ABJAD_SKELETON_WEIGHT else WEAK_RARE_DF) or weight >= ID_WEIGHT
             if recruits:
                 rare.append((plist, idf, grp))
                 strong_rare = strong_rare or weight >= 1.0
