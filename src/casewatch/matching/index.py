@@ -293,9 +293,8 @@ class CandidateIndex:
                 if len(token) >= 6 and token not in vocab:  # a known word needs no splitting
                     for kid in self._splits(token):
                         put(kid, SPLIT_WEIGHT, group(f"split:{kid}"))
-                if pos + 1 < len(tokens):
-                    joined = token + tokens[pos + 1]
-                    put(vocab.get(joined), 1.0, group(joined))
+                if pos + 1 < len(tokens):  # the two words written as one: evidence for the first
+                    put(vocab.get(token + tokens[pos + 1]), 1.0, g)
                 if len(token) == 1:
                     rank("^" + token, INITIAL_WEIGHT)
             for form in alias.legal:
