@@ -175,6 +175,14 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+def _without_titles(tokens: list[str]) -> list[str]:
+    """Titles are dropped where they stand, before the name ("Col. John Smith", not "Col Lins")."""
+    lead = 0
+    while lead < len(tokens) - 1 and tokens[lead] in TITLES:
+        lead += 1
+    return tokens[lead:]
+
+
 def normalize_name(name: str, org: bool = False) -> NormName | None:
     """Normalise one name; ``org`` enables legal-form handling. None if nothing is left."""
     if not isinstance(name, str):
@@ -185,7 +193,10 @@ def normalize_name(name: str, org: bool = False) -> NormName | None:
     legal: list[tuple[str, str]] = []
     if org:
         text, legal = _legal_forms(text)
-    tokens = _tokens(text)
+    if "," in text and not org:  # "ABU-MARZUQ, Dr. Musa": a title leads the part after the comma
+        tokens = [t for part in text.split(",") for t in _without_titles(_tokens(part))]
+    else:
+        tokens = _tokens(text)
     if org and tokens and not plain:  # legal forms written in another script, transliterated
         ascii_form = " ".join(tokens)
         rest, more = _legal_forms(ascii_form)
@@ -198,10 +209,7 @@ def normalize_name(name: str, org: bool = False) -> NormName | None:
             tokens = [t for t in tokens if t not in EXTRA_LEGAL]
             legal.extend((t, EXTRA_LEGAL[t]) for t in extra)
     # one-letter "stopwords" (a, e, i, y) are initials in a person's name ("É. Thomas")
-    lead = 0  # titles are dropped where they stand, before the name ("Col. John Smith", not "Col Lins")
-    while lead < len(tokens) - 1 and tokens[lead] in TITLES:
-        lead += 1
-    words = [t for t in tokens[lead:] if t not in STOPWORDS or (not org and len(t) == 1)]
+    words = [t for t in _without_titles(tokens) if t not in STOPWORDS or (not org and len(t) == 1)]
     if not words:
         words = tokens  # a name made only of stopwords is still a name
     if not words:

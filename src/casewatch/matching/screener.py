@@ -168,7 +168,8 @@ class Screener:
             scored = score_pair(query, subject, self.weights, floor=cut, frequency=frequency)
             if scored.score >= cut and scored.score > 0.0:
                 found.append((scored.score, slot, scored.features))
-        found.sort(key=lambda item: (-item[0], self.keys[item[1]]))
+        # equal scores (often 0 when threshold=0 asks for a ranking) are ordered by the name evidence
+        found.sort(key=lambda item: (-item[0], -item[2].get("name_similarity", 0.0), self.keys[item[1]]))
         return [self._match(score, slot, feats) for score, slot, feats in found[:limit]]
 
     def _match(self, score: float, slot: int, features: dict[str, float]) -> Match:

@@ -87,8 +87,6 @@ def _with_legal(tokens: tuple[str, ...], legal: tuple[str, ...], other: frozense
 
 def _prepare(q: NormName, c: NormName) -> tuple[tuple[str, ...], tuple[str, ...]]:
     qt, ct = q.tokens, c.tokens
-    if len(qt) == len(ct) and not (q.legal_forms or c.legal_forms):
-        return qt, ct  # a join changes the token count, or attaches a legal form
     cs = frozenset(ct)
     qt2 = _with_legal(_merge_joined(qt, cs), q.legal_forms, cs)
     ct2 = _with_legal(_merge_joined(ct, frozenset(qt2)), c.legal_forms, frozenset(qt2))
@@ -173,7 +171,7 @@ def align(
     """Score, matched evidence and conflict of one alias pair (see the module docstring)."""
     abjad = q.abjad or c.abjad
     score, evidence, conflict = _align_tokens(q.tokens, c.tokens, abjad, family, extra_cost)
-    if score < 1.0 and (len(q.tokens) != len(c.tokens) or q.legal_forms or c.legal_forms):
+    if score < 1.0 and (len(q.tokens) + len(c.tokens) > 2 or q.legal_forms or c.legal_forms):
         qt, ct = _prepare(q, c)
         if qt != q.tokens or ct != c.tokens:
             joined, joined_evidence, joined_conflict = _align_tokens(qt, ct, abjad, family, extra_cost)
