@@ -7,6 +7,7 @@ from functools import cache
 from casewatch.generate.records import generate_records
 from casewatch.generate.watchlist import generate_watchlist
 from casewatch.matching import Screener, compile_entity
+from casewatch.matching.compiled import Compiled
 from casewatch.matching.features import FEATURES, NAME_FEATURES, Pair, cheap_features
 from casewatch.matching.score import WEIGHTS, score_pair
 
@@ -21,6 +22,11 @@ def _generated() -> tuple[Screener, list[tuple[dict[str, object], str | None, st
 def _fixture() -> tuple[Screener, list[dict[str, object]]]:
     screener, rows = _generated()
     return screener, [entity for entity, _, _ in rows]
+
+
+def _subjects(screener: Screener, n: int) -> list[Compiled]:
+    """The first ``n`` watched subjects, compiled."""
+    return [s for s in (screener.get(k) for k in list(screener.slot_of)[:n]) if s is not None]
 
 
 def _unpruned(screener: Screener, record: dict[str, object], limit: int) -> list[tuple[str, float, dict[str, float]]]:
@@ -55,7 +61,7 @@ def test_pruned_screening_equals_full_scoring_over_the_candidates() -> None:
 
 def test_pruning_does_not_drop_a_pair_that_reaches_the_floor() -> None:
     screener, records = _fixture()
-    subjects = [s for s in (screener.get(k) for k in list(screener.slot_of)[:400]) if s is not None]
+    subjects = _subjects(screener, 400)
     checked = 0
     for record in records[:60]:
         query = compile_entity(record)
@@ -72,7 +78,7 @@ def test_pruning_does_not_drop_a_pair_that_reaches_the_floor() -> None:
 
 def test_cheap_features_equal_the_feature_functions() -> None:
     screener, records = _fixture()
-    subjects = [s for s in (screener.get(k) for k in list(screener.slot_of)[:300]) if s is not None]
+    subjects = _subjects(screener, 300)
     cheap_names = set(FEATURES) - NAME_FEATURES - {"schema_mismatch"}
     nonzero = 0
     for record in records[:80]:
@@ -90,7 +96,7 @@ def test_name_upper_bound_never_underestimates_the_alignment() -> None:
     from casewatch.matching.features.names import best_name_match, name_upper_bound
 
     screener, records = _fixture()
-    subjects = [s for s in (screener.get(k) for k in list(screener.slot_of)[:300]) if s is not None]
+    subjects = _subjects(screener, 300)
     tight = 0
     for record in records[:80]:
         query = compile_entity(record)

@@ -95,6 +95,14 @@ INDEX_SHARE_WEIGHT = 0.5
 FREQUENCY_CAP = 3.0
 
 
+def _contains(plist: array[int], slots: np.ndarray) -> np.ndarray:
+    """Which of ``slots`` are in a (non-empty, ascending) postings list: binary search."""
+    arr = np.frombuffer(plist, dtype=np.int32)
+    pos = np.minimum(np.searchsorted(arr, slots), len(arr) - 1)
+    found: np.ndarray = arr[pos] == slots
+    return found
+
+
 def _plain_form(tokens: tuple[str, ...]) -> str:
     return " ".join(tokens)
 
@@ -382,18 +390,12 @@ class CandidateIndex:
             rare.append(common.pop(at))
         slots, best = self._accumulate(rare, groups)
         for plist, weight, grp in common:
-            arr = np.frombuffer(plist, dtype=np.int32)
-            pos = np.searchsorted(arr, slots)
-            pos[pos >= len(arr)] = len(arr) - 1
-            np.maximum(best[grp], weight * (arr[pos] == slots), out=best[grp])
+            np.maximum(best[grp], weight * _contains(plist, slots), out=best[grp])
         values = best.sum(axis=0)
         for kid, weight in boost.items():  # first letters, legal forms, countries, birth years
             plist = self.postings[kid]
             if plist:
-                arr = np.frombuffer(plist, dtype=np.int32)
-                pos = np.searchsorted(arr, slots)
-                pos[pos >= len(arr)] = len(arr) - 1
-                values += weight * math.log(1.0 + total / len(plist)) * (arr[pos] == slots)
+                values += weight * math.log(1.0 + total / len(plist)) * _contains(plist, slots)
         if any(a.abjad for a in compiled.aliases):  # weak keys only: look wider, re-rank by skeleton
             limit = max(limit, ABJAD_POOL)
         return self._select(compiled, slots, values, alive, limit)
@@ -477,9 +479,7 @@ class CandidateIndex:
             for plist in plists[1:]:
                 if not len(common):
                     break
-                arr = np.frombuffer(plist, dtype=np.int32)
-                pos = np.minimum(np.searchsorted(arr, common), len(arr) - 1)
-                common = common[arr[pos] == common]
+                common = common[_contains(plist, common)]
             best = min(best, float(len(common)))
         return best if compiled.aliases else 0.0
 

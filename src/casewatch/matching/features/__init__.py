@@ -151,12 +151,18 @@ def _full_dates_shared(qd: tuple[str, ...], cd: tuple[str, ...]) -> bool:
     return any(len(a) == 10 and a in cd for a in qd)
 
 
+def _dob_address_value(qd: tuple[str, ...], cd: tuple[str, ...], address: float) -> float:
+    """``dob_address_match`` from the dates and the ``address_match`` value."""
+    if not _full_dates_shared(qd, cd):
+        return 0.0
+    return 1.0 if address >= 1.0 else 0.8 if address > 0.0 else 0.0
+
+
 def dob_address_match(p: Pair) -> float:
     """The full birth dates agree and so do the addresses (1 the same address, 0.8 a close one): one identity, whatever the names say."""
-    if not _full_dates_shared(p.q.dates, p.c.dates):
+    if not _full_dates_shared(p.q.dates, p.c.dates):  # cheap test before the address ratio
         return 0.0
-    value = _address_value(p.q.addresses, p.c.addresses)
-    return 1.0 if value >= 1.0 else 0.8 if value > 0.0 else 0.0
+    return _dob_address_value(p.q.dates, p.c.dates, _address_value(p.q.addresses, p.c.addresses))
 
 
 def legal_form_mismatch(p: Pair) -> float:
@@ -262,8 +268,7 @@ def cheap_features(q: Compiled, c: Compiled) -> dict[str, float]:
         "country_mismatch": 1.0 if qc and cc and not shared_country else 0.0,
         "legal_form_mismatch": legal,
         "address_match": address,
-        "dob_address_match": (1.0 if address >= 1.0 else 0.8 if address > 0.0 else 0.0)
-        if dob and _full_dates_shared(qd, cd) else 0.0,
+        "dob_address_match": _dob_address_value(qd, cd, address) if dob else 0.0,
     }
 
 
