@@ -59,3 +59,28 @@ def test_the_penalty_is_explained() -> None:
     assert found[0].features["name_common_in_watchlist"] < 0
     assert "many watched subjects" in found[0].explanation["name_common_in_watchlist"] or \
         "several watched subjects" in found[0].explanation["name_common_in_watchlist"]
+
+
+def test_bitmap_membership_equals_binary_search_and_follows_adds(monkeypatch: Any) -> None:
+    import casewatch.matching.index as index_module
+
+    monkeypatch.setattr(index_module, "BITMAP_DF", 5)  # every key of 5+ postings is a bitmap
+    entities = [person(f"p{i}", f"Anna {'Berg' if i % 3 else 'Lind'} {i}") for i in range(60)]
+    screener = Screener(entities, weights=WEIGHTS)
+    index = screener.index
+    probe = np.arange(len(entities), dtype=np.int32)
+    for key in ("anna", "berg", "lind", "^a"):
+        kid = index.vocab[key]
+        assert len(index.postings[kid]) >= 5
+        found = index.member(kid, probe)
+        assert found.tolist() == index_module._contains(index.postings[kid], probe).tolist()
+    assert index.bitmaps, "the long postings went through bitmaps"
+    # a subject added later (a slot past the bitmap's end) is found through the grown bitmap
+    for i in range(60, 100):
+        screener.add(person(f"p{i}", "Anna Lind"))
+    kid = index.vocab["lind"]
+    probe = np.arange(100, dtype=np.int32)
+    found = index.member(kid, probe)
+    assert found.tolist() == index_module._contains(index.postings[kid], probe).tolist()
+    assert found[60:100].all()
+    assert [m.key for m in screener.screen(person("q", "Anna Lind"), limit=100)][:1] != []

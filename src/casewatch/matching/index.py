@@ -93,14 +93,36 @@ EXACT_CANDIDATES = 100
 INDEX_SHARE_WEIGHT = 0.5
 #: The count of watched subjects sharing a whole name is capped here (see ``name_frequency``).
 FREQUENCY_CAP = 3.0
+#: Postings at least this long are probed through a bitmap of the slots (one bit each, built on
+#: first use) instead of a binary search: at a million subjects about 500 keys (first letters,
+#: countries, legal forms, "al", "mohammed"), 60 MB, and a probe is O(1) instead of O(log df).
+BITMAP_DF = 4096
 
 
 def _contains(plist: array[int], slots: np.ndarray) -> np.ndarray:
-    """Which of ``slots`` are in a (non-empty, ascending) postings list: binary search."""
+    """Which of ``slots`` (ascending, distinct) are in a (non-empty, ascending) postings list.
+
+    Binary search of the shorter side into the longer one.
+    """
     arr = np.frombuffer(plist, dtype=np.int32)
-    pos = np.minimum(np.searchsorted(arr, slots), len(arr) - 1)
-    found: np.ndarray = arr[pos] == slots
+    if len(arr) >= len(slots):
+        pos = np.minimum(np.searchsorted(arr, slots), len(arr) - 1)
+        found: np.ndarray = arr[pos] == slots
+        return found
+    pos = np.searchsorted(slots, arr)
+    inside = pos < len(slots)
+    pos, arr = pos[inside], arr[inside]
+    found = np.zeros(len(slots), dtype=bool)
+    found[pos[slots[pos] == arr]] = True
     return found
+
+
+def _bitmap(plist: array[int], capacity: int) -> np.ndarray:
+    """The slots of a postings list as a bitmap of ``capacity`` slots (LSB first)."""
+    bits = np.zeros(capacity, dtype=bool)
+    bits[np.frombuffer(plist, dtype=np.int32)] = True
+    packed: np.ndarray = np.packbits(bits, bitorder="little")
+    return packed
 
 
 def _plain_form(tokens: tuple[str, ...]) -> str:
@@ -186,6 +208,8 @@ class CandidateIndex:
         self.lengths = array("B")  # tokens in each subject's shortest alias (length norm)
         #: The subjects by slot (set by the Screener; None = removed); used to break ties.
         self.subjects: list[Compiled | None] = []
+        #: Key id -> bitmap of its postings, for keys of ``BITMAP_DF`` or more postings.
+        self.bitmaps: dict[int, np.ndarray] = {}
 
     # -- building -------------------------------------------------------------
     def _key_id(self, key: str) -> int:
@@ -213,14 +237,40 @@ class CandidateIndex:
 
     def add(self, slot: int, compiled: Compiled) -> None:
         """File subject ``slot`` under its keys (slots must be added in ascending order)."""
-        vocab, postings = self.vocab, self.postings
+        vocab, postings, bitmaps = self.vocab, self.postings, self.bitmaps
         for key in compiled_keys(compiled):
             kid = vocab.get(key)
-            postings[self._new_key(key) if kid is None else kid].append(slot)
+            if kid is None:
+                kid = self._new_key(key)
+            postings[kid].append(slot)
+            bits = bitmaps.get(kid)
+            if bits is not None:
+                if len(bits) * 8 <= slot:
+                    bits = bitmaps[kid] = self._grown(bits, slot + 1)
+                bits[slot >> 3] |= 1 << (slot & 7)
         while len(self.lengths) < slot:
             self.lengths.append(0)
         self.lengths.append(min((len(a.tokens) for a in compiled.aliases), default=0) if compiled.aliases else 0)
         self.live += 1
+
+    @staticmethod
+    def _grown(bits: np.ndarray, slots: int) -> np.ndarray:
+        """A bitmap grown (by at least an eighth) to hold ``slots`` slots."""
+        size = max((slots + 7) // 8, len(bits) + len(bits) // 8 + 1)
+        grown = np.zeros(size, dtype=np.uint8)
+        grown[: len(bits)] = bits
+        return grown
+
+    def member(self, kid: int, slots: np.ndarray) -> np.ndarray:
+        """Which of ``slots`` (int32) are filed under key ``kid``: bitmap or binary search."""
+        plist = self.postings[kid]
+        if len(plist) < BITMAP_DF:
+            return _contains(plist, slots)
+        bits = self.bitmaps.get(kid)
+        if bits is None or len(bits) * 8 < len(self.lengths):
+            bits = self.bitmaps[kid] = _bitmap(plist, len(self.lengths) + 8)
+        found: np.ndarray = (bits[slots >> 3] >> (slots & 7)) & 1
+        return found.astype(bool)
 
     def removed(self) -> None:
         """Count one removal (postings keep the dead slot; the caller filters it)."""
@@ -341,8 +391,10 @@ class CandidateIndex:
                         row = acc[slot] = [0.0] * groups
                     if weight > row[grp]:
                         row[grp] = weight
-            slots = np.fromiter(acc.keys(), dtype=np.int32, count=len(acc))
-            return slots, np.array(list(acc.values()), dtype=np.float64).reshape(len(acc), groups).T.copy()
+            ordered = sorted(acc)  # ascending, as the binary searches want
+            slots = np.array(ordered, dtype=np.int32)
+            rows = [acc[slot] for slot in ordered]
+            return slots, np.array(rows, dtype=np.float64).reshape(len(acc), groups).T.copy()
         arrays = [np.frombuffer(p, dtype=np.int32) for p, _, _ in rare]
         cat = np.concatenate(arrays)
         sizes = [len(a) for a in arrays]
@@ -361,7 +413,7 @@ class CandidateIndex:
         keys, boost = self.query_keys(compiled)
         total = max(self.live, 1)
         rare: list[tuple[array[int], float, int]] = []
-        common: list[tuple[array[int], float, int]] = []
+        common: list[tuple[int, float, int]] = []  # (key id, weight, group)
         strong_rare = False  # a whole word (or identifier) of the query recruits
         driver: tuple[int, int] | None = None  # (df, index in common) of the rarest common whole word
         groups = 0
@@ -380,22 +432,24 @@ class CandidateIndex:
             else:
                 if weight >= 1.0 and (driver is None or df < driver[0]):
                     driver = (df, len(common))
-                common.append((plist, idf, grp))
+                common.append((kid, idf, grp))
         if not rare and not common:
             return empty
         if not strong_rare and (driver is not None or not rare):
             # every whole word of the query is common ("Western Technologies Steel"): the
             # rarest one drives, beside any rare typo neighbour ("selel" must not be all)
-            at = driver[1] if driver is not None else min(range(len(common)), key=lambda i: len(common[i][0]))
-            rare.append(common.pop(at))
+            postings = self.postings
+            at = driver[1] if driver is not None else min(range(len(common)), key=lambda i: len(postings[common[i][0]]))
+            kid, idf, grp = common.pop(at)
+            rare.append((postings[kid], idf, grp))
         slots, best = self._accumulate(rare, groups)
-        for plist, weight, grp in common:
-            np.maximum(best[grp], weight * _contains(plist, slots), out=best[grp])
+        for kid, weight, grp in common:
+            np.maximum(best[grp], weight * self.member(kid, slots), out=best[grp])
         values = best.sum(axis=0)
         for kid, weight in boost.items():  # first letters, legal forms, countries, birth years
             plist = self.postings[kid]
             if plist:
-                values += weight * math.log(1.0 + total / len(plist)) * _contains(plist, slots)
+                values += weight * math.log(1.0 + total / len(plist)) * self.member(kid, slots)
         if any(a.abjad for a in compiled.aliases):  # weak keys only: look wider, re-rank by skeleton
             limit = max(limit, ABJAD_POOL)
         return self._select(compiled, slots, values, alive, limit)
@@ -474,12 +528,12 @@ class CandidateIndex:
             kids = [self.vocab.get(token) for token in set(alias.tokens)]
             if any(kid is None for kid in kids):
                 return 0.0
-            plists = sorted((self.postings[kid] for kid in kids if kid is not None), key=len)
-            common = np.frombuffer(plists[0], dtype=np.int32)
-            for plist in plists[1:]:
+            kids_by_df = sorted((kid for kid in kids if kid is not None), key=lambda k: len(self.postings[k]))
+            common = np.frombuffer(self.postings[kids_by_df[0]], dtype=np.int32)
+            for kid in kids_by_df[1:]:
                 if not len(common):
                     break
-                common = common[_contains(plist, common)]
+                common = common[self.member(kid, common)]
             best = min(best, float(len(common)))
         return best if compiled.aliases else 0.0
 
