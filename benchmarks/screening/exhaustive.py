@@ -95,9 +95,18 @@ class ExhaustiveResult:
     scorer_accepted_in_candidates: int = 0
 
 
+def same_score(screener: Any, compiled: Any, subject: Any) -> float:
+    """The screener's own score of a pair: its weights, name frequency and known names."""
+    from casewatch.matching import score_pair
+
+    frequency = screener.index.name_frequency(compiled)
+    return float(score_pair(compiled, subject, screener.weights, frequency=frequency,
+                            known=screener.index.known_word).score)
+
+
 def run_sample(screener: Any, sample: Sequence[Query], threshold: float) -> ExhaustiveResult:
     """The rapidfuzz scan and the all-subjects same-scorer candidate recall on a sample."""
-    from casewatch.matching import compile_entity, score_pair
+    from casewatch.matching import compile_entity
 
     table = NameTable.of(screener)
     result = ExhaustiveResult(queries=len(sample))
@@ -113,7 +122,7 @@ def run_sample(screener: Any, sample: Sequence[Query], threshold: float) -> Exha
         pool = set(top) | cands | ({true_slot} if true_slot is not None else set())
         for slot in pool:
             subject = screener.compiled[slot]
-            if subject is not None and score_pair(compiled, subject).score >= threshold:
+            if subject is not None and same_score(screener, compiled, subject) >= threshold:
                 result.scorer_accepted += 1
                 result.scorer_accepted_in_candidates += slot in cands
     return result
@@ -123,7 +132,7 @@ def true_subject_candidate_recall(
     screener: Any, queries: Sequence[Query], threshold: float
 ) -> tuple[int, int, dict[str, tuple[int, int]]]:
     """Over all watched queries: (found by same-scorer scan, also in candidates, per kind)."""
-    from casewatch.matching import compile_entity, score_pair
+    from casewatch.matching import compile_entity
 
     found = kept = 0
     per_kind: dict[str, list[int]] = {}
@@ -133,7 +142,7 @@ def true_subject_candidate_recall(
             continue
         compiled = compile_entity(query.entity)
         subject = screener.compiled[slot]
-        if subject is None or score_pair(compiled, subject).score < threshold:
+        if subject is None or same_score(screener, compiled, subject) < threshold:
             continue
         hit = slot in candidate_slots(screener, compiled)
         found += 1

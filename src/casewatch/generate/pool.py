@@ -53,8 +53,9 @@ CANONICAL = _canonical_tokens()
 
 
 def _legal_words() -> frozenset[str]:
-    """Every word of a legal form the generator writes ("ltd", "obshchestvo", "co"...)."""
-    forms = [*companies.LIMITED, *companies.STOCK, *companies.SPELLED.values()]
+    """Every word of a legal form the generator writes ("ltd", "obshchestvo", "co", "dmcc"...)."""
+    local = [form for forms, _ in companies.JURISDICTIONS.values() for form in forms]
+    forms = [*companies.LIMITED, *companies.STOCK, *companies.SPELLED.values(), *local]
     return frozenset(w for form in forms for w in fold(form).split())
 
 

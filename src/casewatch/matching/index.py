@@ -93,6 +93,11 @@ EXACT_CANDIDATES = 100
 INDEX_SHARE_WEIGHT = 0.5
 #: The count of watched subjects sharing a whole name is capped here (see ``name_frequency``).
 FREQUENCY_CAP = 3.0
+#: A name word at least this many subjects carry is a "known" name: another known name a slip
+#: or two away is a different name, not a typo of it (``features.names.different_names``).
+#: Three, not more: at 1M (benchmarks/screening) 3 gave 38 false alerts per 1,000 unwatched
+#: records against 45 with 20, at the same recall; a typo rarely spells a word three subjects carry.
+KNOWN_DF = 3
 #: Postings at least this long are probed through a bitmap of the slots (one bit each, built on
 #: first use) instead of a binary search: at a million subjects about 500 keys (first letters,
 #: countries, legal forms, "al", "mohammed"), 60 MB, and a probe is O(1) instead of O(log df).
@@ -271,6 +276,11 @@ class CandidateIndex:
             bits = self.bitmaps[kid] = _bitmap(plist, len(self.lengths) + 8)
         found: np.ndarray = (bits[slots >> 3] >> (slots & 7)) & 1
         return found.astype(bool)
+
+    def known_word(self, token: str) -> bool:
+        """Whether at least ``KNOWN_DF`` subjects carry ``token`` (a known name word)."""
+        kid = self.vocab.get(token)
+        return kid is not None and len(self.postings[kid]) >= KNOWN_DF
 
     def removed(self) -> None:
         """Count one removal (postings keep the dead slot; the caller filters it)."""

@@ -104,6 +104,9 @@ class NormName:
     legal: tuple[str, ...] = ()  # generic legal forms (ltd, limited, ooo -> llc)
     abjad: bool = False
     legal_forms: tuple[str, ...] = ()  # compare forms as written (ltd, ooo, jsc)
+    #: Written in a non-Latin script (Cyrillic, Han, Devanagari...) and transliterated here:
+    #: its spellings are a machine's guess, so two known names are not told apart by them.
+    native: bool = False
 
 
 def clean_text(text: str) -> str:
@@ -183,6 +186,11 @@ def _without_titles(tokens: list[str]) -> list[str]:
     return tokens[lead:]
 
 
+def _non_latin(text: str) -> bool:
+    """Whether ``text`` has a letter outside the Latin blocks (accented Latin letters are Latin)."""
+    return any(ch.isalpha() and ord(ch) > 0x24F and not 0x1E00 <= ord(ch) <= 0x1EFF for ch in text)
+
+
 def normalize_name(name: str, org: bool = False) -> NormName | None:
     """Normalise one name; ``org`` enables legal-form handling. None if nothing is left."""
     if not isinstance(name, str):
@@ -190,6 +198,7 @@ def normalize_name(name: str, org: bool = False) -> NormName | None:
     text = clean_text(name)
     plain = text.isascii()
     abjad = not plain and _ABJAD.search(text) is not None
+    native = not plain and _non_latin(text)
     legal: list[tuple[str, str]] = []
     if org:
         text, legal = _legal_forms(text)
@@ -220,7 +229,7 @@ def normalize_name(name: str, org: bool = False) -> NormName | None:
         for sp, g in ((sp, g.replace(" ", "")) for sp, g in legal)
     })))
     specific = _shared(tuple(sorted({s.replace(" ", "") for s, _ in legal})))
-    return NormName(tuple(words), generic, abjad, specific)
+    return NormName(tuple(words), generic, abjad, specific, native)
 
 
 @lru_cache(maxsize=4096)
@@ -347,4 +356,33 @@ def skeleton(token: str) -> str:
         if ch not in VOWELS and ch != "h" and ch != prev:
             out.append(ch)
         prev = ch
+    return "".join(out)
+
+
+#: Spelling differences that transliteration and national orthographies make in one name,
+#: folded by ``spelling_key`` (longest first): Aleksandr/Alexander, Tawfik/Tawfiq,
+#: Aisha/Aicha, Mikhaylov/Mihailov, Nunez/Nunes, Tiwari/Tivari.
+_SPELLING_FOLDS = (("kh", "h"), ("zh", "j"), ("dj", "j"), ("gh", "k"), ("ph", "f"), ("ch", "sh"),
+                   ("sh", "s"), ("ck", "k"), ("x", "ks"), ("q", "k"), ("c", "k"), ("z", "s"), ("v", "w"),
+                   ("ng", "n"))
+
+
+@lru_cache(maxsize=200_000)
+def spelling_key(token: str) -> str:
+    """A key equal for two spellings of one name, different for two different names.
+
+    The spelling folds above, then the consonants without vowels, "y", "h" and "w"
+    (a leading vowel or "h" dropped too), doubles collapsed: "Yelena" and "Elena",
+    "Mikhaylov" and "Mihailov", "Ibrahim" and "Abrahym" agree; "Mark" and "Mary",
+    "Hong" and "Kong", "Irina" and "Ilina", "Smirnov" and "Mironov" do not.
+    """
+    for old, new in _SPELLING_FOLDS:
+        token = token.replace(old, new)
+    if not token:
+        return token
+    head = "" if token[0] in "aeiouyh" else token[0]
+    out = [head]
+    for ch in token[1:]:
+        if ch not in "aeiouyhw" and ch != out[-1]:
+            out.append(ch)
     return "".join(out)

@@ -24,7 +24,7 @@ from casewatch.matching.features import (
     Pair,
     cheap_features,
 )
-from casewatch.matching.features.names import name_upper_bound
+from casewatch.matching.features.names import Known, name_upper_bound
 
 WEIGHTS_PATH = Path(__file__).with_name("weights.json")
 
@@ -130,16 +130,17 @@ def feature_vector(query: Compiled, candidate: Compiled) -> dict[str, float]:
 
 def score_pair(
     query: Compiled, candidate: Compiled, weights: Weights = WEIGHTS, floor: float = 0.0,
-    frequency: float = 0.0,
+    frequency: float = 0.0, known: Known | None = None,
 ) -> Scored:
     """Score one pair. With ``floor`` > 0, pairs that cannot reach it return a zero score early.
 
     ``frequency`` is the number of watched subjects carrying every token of the query's
-    name (``CandidateIndex.name_frequency``); 0 when the pair is scored alone.
+    name (``CandidateIndex.name_frequency``); 0 when the pair is scored alone. ``known``
+    tells the watchlist's known name words (``CandidateIndex.known_word``); None alone.
     """
     if not schemata_compatible(query.schema, candidate.schema):
         return Scored(0.0, {"schema_mismatch": weights.adjustments["schema_mismatch"]})
-    pair = Pair(query, candidate, frequency)
+    pair = Pair(query, candidate, frequency, known)
     values = cheap_features(query, candidate)
     if floor > 0.0 and _cannot_reach(query, candidate, values, weights, floor - BOUND_SLACK):
         return ZERO

@@ -32,7 +32,7 @@ from casewatch.matching.features import explanation
 from casewatch.matching.index import DEFAULT_CANDIDATES, CandidateIndex
 from casewatch.matching.score import WEIGHTS, Weights, score_pair
 
-SNAPSHOT_MAGIC = "casewatch-screener/2"  # 2: compiled subjects carry addresses
+SNAPSHOT_MAGIC = "casewatch-screener/3"  # 2: compiled subjects carry addresses; 3: names their script
 Entity = EntityProxy | Mapping[str, Any]
 
 
@@ -165,7 +165,8 @@ class Screener:
             subject = self.compiled[slot]
             if subject is None:
                 continue
-            scored = score_pair(query, subject, self.weights, floor=cut, frequency=frequency)
+            scored = score_pair(query, subject, self.weights, floor=cut, frequency=frequency,
+                                known=self.index.known_word)
             if scored.score >= cut and scored.score > 0.0:
                 found.append((scored.score, slot, scored.features))
         # equal scores (often 0 when threshold=0 asks for a ranking) are ordered by the name evidence

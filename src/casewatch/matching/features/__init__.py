@@ -11,25 +11,27 @@ from collections.abc import Callable
 from rapidfuzz import fuzz
 
 from casewatch.matching.compiled import Compiled, schemata_compatible
-from casewatch.matching.features.names import FULL_EVIDENCE, NameMatch, best_name_match
+from casewatch.matching.features.names import FULL_EVIDENCE, Known, NameMatch, best_name_match
 
 
 class Pair:
     """A query and a candidate, with the name alignment computed once and shared."""
 
-    __slots__ = ("q", "c", "_names", "frequency")
+    __slots__ = ("q", "c", "_names", "frequency", "known")
 
-    def __init__(self, q: Compiled, c: Compiled, frequency: float = 0.0) -> None:
+    def __init__(self, q: Compiled, c: Compiled, frequency: float = 0.0, known: Known | None = None) -> None:
         self.q = q
         self.c = c
         self._names: NameMatch | None = None
         #: Watched subjects carrying every token of the query's name (0 when unknown, e.g. one pair).
         self.frequency = frequency
+        #: Whether a token is a known name word of the watchlist (None when scored alone).
+        self.known = known
 
     @property
     def names(self) -> NameMatch:
         if self._names is None:
-            self._names = best_name_match(self.q, self.c)
+            self._names = best_name_match(self.q, self.c, self.known)
         return self._names
 
 

@@ -16,6 +16,7 @@ short and common tokens less; family names ×1.3). The best alias pair wins.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from casewatch.matching.compiled import Compiled
@@ -26,7 +27,10 @@ from casewatch.matching.features.tokens import (
     token_similarity,
     token_weight,
 )
-from casewatch.matching.normalize import NormName
+from casewatch.matching.normalize import NormName, spelling_key
+
+#: Whether a token is a known word of the watchlist's names (see ``CandidateIndex.known_word``).
+Known = Callable[[str], bool]
 
 QUERY_EXTRA_COST = 1.5
 CANDIDATE_EXTRA_COST = 0.6
@@ -99,16 +103,36 @@ def _weights(tokens: tuple[str, ...], family: tuple[str, ...]) -> list[float]:
     return [token_weight(t) * (FAMILY_BOOST if t in family else 1.0) for t in tokens]
 
 
+def different_names(a: str, b: str, known: Known) -> bool:
+    """Two unequal tokens that are both known names, not two spellings of one.
+
+    "Andrea" and "Sandra", "Mark" and "Mary", "Hong" and "Kong" are each a slip
+    or two apart, but when both are names many watched subjects carry, a record
+    writing one of them means that name, not a typo of the other. Spellings of one
+    name ("Yelena" / "Elena", "Tawfik" / "Tawfiq") share a ``spelling_key`` and stay alike.
+    """
+    return len(a) > 1 and len(b) > 1 and known(a) and known(b) and spelling_key(a) != spelling_key(b)
+
+
+def _similarity(a: str, b: str, abjad: bool, known: Known | None) -> float:
+    if a == b:
+        return 1.0
+    sim = token_similarity(a, b, abjad)
+    if sim > 0.0 and known is not None and not abjad and different_names(a, b, known):
+        return 0.0
+    return sim
+
+
 def _align_tokens(
     qt: tuple[str, ...], ct: tuple[str, ...], abjad: bool, family: tuple[str, ...],
-    extra_cost: float = CANDIDATE_EXTRA_COST,
+    extra_cost: float = CANDIDATE_EXTRA_COST, known: Known | None = None,
 ) -> tuple[float, float, float]:
     """Score, matched evidence (weight of the matched tokens), and conflict: the weight
     of the tokens left over on both sides (the smaller of the two sums; 0 when one side
     has none left), or twice that of numbers left over on either side if more."""
     if len(qt) == 1 and len(ct) == 1:  # the common single-token case, without the pairing
         a, b = qt[0], ct[0]
-        sim = 1.0 if a == b else token_similarity(a, b, abjad)
+        sim = _similarity(a, b, abjad, known)
         wa, wb = _weights(qt, family)[0], _weights(ct, family)[0]
         if sim == 0.0:
             return 0.0, 0.0, min(wa, wb)
@@ -121,7 +145,7 @@ def _align_tokens(
     pairs: list[tuple[float, int, int]] = []
     for i, a in enumerate(qt):
         for j, b in enumerate(ct):
-            sim = 1.0 if a == b else token_similarity(a, b, abjad)
+            sim = _similarity(a, b, abjad, known)
             if sim > 0.0:
                 pairs.append((sim, i, j))
     if not pairs:
@@ -166,32 +190,38 @@ def _align_tokens(
 
 
 def align(
-    q: NormName, c: NormName, family: tuple[str, ...], extra_cost: float = CANDIDATE_EXTRA_COST
+    q: NormName, c: NormName, family: tuple[str, ...], extra_cost: float = CANDIDATE_EXTRA_COST,
+    known: Known | None = None,
 ) -> tuple[float, float, float]:
     """Score, matched evidence and conflict of one alias pair (see the module docstring)."""
     abjad = q.abjad or c.abjad
-    score, evidence, conflict = _align_tokens(q.tokens, c.tokens, abjad, family, extra_cost)
+    if q.native or c.native:  # a transliteration's spelling tells no two names apart
+        known = None
+    score, evidence, conflict = _align_tokens(q.tokens, c.tokens, abjad, family, extra_cost, known)
     if score < 1.0 and (len(q.tokens) + len(c.tokens) > 2 or q.legal_forms or c.legal_forms):
         qt, ct = _prepare(q, c)
         if qt != q.tokens or ct != c.tokens:
-            joined, joined_evidence, joined_conflict = _align_tokens(qt, ct, abjad, family, extra_cost)
+            joined, joined_evidence, joined_conflict = _align_tokens(qt, ct, abjad, family, extra_cost, known)
             if joined > score:
                 return joined, joined_evidence, joined_conflict
     return score, evidence, conflict
 
 
-def best_name_match(q: Compiled, c: Compiled) -> NameMatch:
-    """The best-scoring alias pair between two compiled entities."""
+def best_name_match(q: Compiled, c: Compiled, known: Known | None = None) -> NameMatch:
+    """The best-scoring alias pair between two compiled entities.
+
+    With ``known`` (the watchlist's known name words), two different known names
+    are not taken for a typo of each other (``different_names``)."""
     best = NO_MATCH
     family = q.family + c.family if c.family else q.family
     cost = ORG_CANDIDATE_EXTRA_COST if c.org else CANDIDATE_EXTRA_COST
     if len(q.aliases) == 1 and len(c.aliases) == 1:
         qa, ca = q.aliases[0], c.aliases[0]
-        score, evidence, conflict = align(qa, ca, family, cost)
+        score, evidence, conflict = align(qa, ca, family, cost, known)
         return NameMatch(score, evidence, conflict, qa.tokens, ca.tokens) if score > 0.0 else NO_MATCH
     for qa in q.aliases:
         for ca in c.aliases:
-            score, evidence, conflict = align(qa, ca, family, cost)
+            score, evidence, conflict = align(qa, ca, family, cost, known)
             if score > best.score or (score == best.score and evidence > best.evidence):
                 best = NameMatch(score, evidence, conflict, qa.tokens, ca.tokens)
                 if score >= 1.0 and evidence >= FULL_EVIDENCE:
