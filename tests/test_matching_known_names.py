@@ -65,3 +65,14 @@ def test_a_transliterated_name_is_not_told_apart_by_its_spelling() -> None:
     assert latin is not None and not latin.native
     accented = normalize_name("José Müller")
     assert accented is not None and not accented.native
+
+
+def test_threshold_zero_ranks_every_candidate_even_at_zero() -> None:
+    entities = [{"id": "bnc", "schema": "Organization", "properties": {"name": ["Banco Nacional de Cuba"]}},
+                {"id": "other", "schema": "Organization", "properties": {"name": ["Cuba Export Trading"]}}]
+    screener = Screener(entities, weights=FIXED)
+    query = {"id": "q", "schema": "Organization", "properties": {"name": ["National Bank of Cuba"]}}
+    assert screener.screen(query) == []  # nothing alerts at the default threshold
+    ranked = screener.screen(query, threshold=0.0)
+    assert {m.key for m in ranked} == {"bnc", "other"}  # but a ranking comes back
+    assert all(0.0 <= m.score < FIXED.threshold for m in ranked)

@@ -167,7 +167,7 @@ class Screener:
                 continue
             scored = score_pair(query, subject, self.weights, floor=cut, frequency=frequency,
                                 known=self.index.known_word)
-            if scored.score >= cut and scored.score > 0.0:
+            if scored.score >= cut and (scored.score > 0.0 or cut <= 0.0):  # threshold 0: rank all
                 found.append((scored.score, slot, scored.features))
         # equal scores (often 0 when threshold=0 asks for a ranking) are ordered by the name evidence
         found.sort(key=lambda item: (-item[0], -item[2].get("name_similarity", 0.0), self.keys[item[1]]))
