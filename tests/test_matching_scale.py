@@ -84,3 +84,36 @@ def test_bitmap_membership_equals_binary_search_and_follows_adds(monkeypatch: An
     assert found.tolist() == index_module._contains(index.postings[kid], probe).tolist()
     assert found[60:100].all()
     assert [m.key for m in screener.screen(person("q", "Anna Lind"), limit=100)][:1] != []
+
+
+def test_rerank_cuts_candidates_to_the_initials_the_query_gives() -> None:
+    # other initials make a closer plain ratio to "t o mustafa" than the true full names do
+    given = [f"{a}. {b}." for a in "bcdfgklmnp" for b in "bcdfgklmnprs" if a != b][:110]
+    entities = [person(f"m{i}", f"{g} Mustafa") for i, g in enumerate(given)]
+    entities.append(person("truth", "Tawfiq Osama Mustafa"))
+    screener = Screener(entities, weights=WEIGHTS)
+    query = screener.index.subjects[0]
+    assert query is not None
+    from casewatch.matching import compile_entity
+
+    compiled = compile_entity(person("q", "T. O. Mustafa"))
+    slots = np.arange(len(entities), dtype=np.int32)
+    values = np.full(len(entities), 5.0)  # all tied on index weight
+    kept, _ = screener.index._rerank(compiled, slots, values)
+    assert len(kept) == MAX_CANDIDATES
+    assert screener.slot_of["truth"] in kept.tolist()
+
+
+def test_a_name_with_every_word_mistyped_is_driven_by_a_typo_neighbour(monkeypatch: Any) -> None:
+    import casewatch.matching.index as index_module
+
+    # at a million subjects "silent" and "wind" are common words: their typo neighbours do not recruit
+    monkeypatch.setattr(index_module, "WEAK_RARE_DF", 2)
+    monkeypatch.setattr(index_module, "RARE_DF", 2)
+    names = ["Silent Wind", "Silent Storm", "Silent Dawn", "Wind Dancer", "Northern Wind", "Silent Bay",
+             "Gentle Wind", "Sea Wind"]
+    entities = [{"id": f"v{i}", "schema": "Vessel", "properties": {"name": [n]}} for i, n in enumerate(names)]
+    entities.append({"id": "decoy", "schema": "Vessel", "properties": {"name": ["Silenor"]}})
+    screener = Screener(entities, weights=WEIGHTS)
+    query = {"id": "q", "schema": "Vessel", "properties": {"name": ["Silenr Wnid"]}}
+    assert "v0" in [m.key for m in screener.screen(query, threshold=0.0, limit=20)]

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -88,7 +88,7 @@ POOL_CANDIDATES = 250
 #: transliteration reaches most subjects only through weak skeleton and phonetic keys.
 ABJAD_POOL = 120
 #: Candidates kept when more than ``MAX_CANDIDATES`` carry exactly the query's normalised name.
-EXACT_CANDIDATES = 100
+EXACT_CANDIDATES = 250
 #: Weight of the index-weight share (0..1) beside the name ratio (0..1) in that re-ranking.
 INDEX_SHARE_WEIGHT = 0.5
 #: The count of watched subjects sharing a whole name is capped here (see ``name_frequency``).
@@ -132,6 +132,13 @@ def _bitmap(plist: array[int], capacity: int) -> np.ndarray:
 
 def _plain_form(tokens: tuple[str, ...]) -> str:
     return " ".join(tokens)
+
+
+def _initials_form(initials: set[str], words: set[str]) -> Callable[[tuple[str, ...]], str]:
+    """A name with each word the query gives only as an initial cut to that initial."""
+    def form(tokens: tuple[str, ...]) -> str:
+        return " ".join(t[0] if len(t) > 1 and t[0] in initials and t not in words else t for t in tokens)
+    return form
 
 
 def _skeleton_form(tokens: tuple[str, ...]) -> str:
@@ -426,6 +433,7 @@ class CandidateIndex:
         common: list[tuple[int, float, int]] = []  # (key id, weight, group)
         strong_rare = False  # a whole word (or identifier) of the query recruits
         driver: tuple[int, int] | None = None  # (df, index in common) of the rarest common whole word
+        fuzzy_driver: tuple[int, int] | None = None  # the same for typo neighbours and split halves
         groups = 0
         for kid, (weight, grp) in keys.items():
             plist = self.postings[kid]
@@ -442,9 +450,13 @@ class CandidateIndex:
             else:
                 if weight >= 1.0 and (driver is None or df < driver[0]):
                     driver = (df, len(common))
+                elif weight >= FUZZY_WEIGHT and (fuzzy_driver is None or df < fuzzy_driver[0]):
+                    fuzzy_driver = (df, len(common))
                 common.append((kid, idf, grp))
         if not rare and not common:
             return empty
+        if driver is None and not strong_rare:  # every word mistyped ("Silenr Wnid"): a neighbour drives
+            driver = fuzzy_driver
         if not strong_rare and (driver is not None or not rare):
             # every whole word of the query is common ("Western Technologies Steel"): the
             # rarest one drives, beside any rare typo neighbour ("selel" must not be all)
@@ -496,8 +508,11 @@ class CandidateIndex:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Keep the best ``MAX_CANDIDATES`` by name ratio + index share (identifier hits always)."""
         abjad = any(a.abjad for a in compiled.aliases)
-        form = _skeleton_form if abjad else _plain_form
+        form: Callable[[tuple[str, ...]], str] = _skeleton_form if abjad else _plain_form
         queries = [form(a.tokens) for a in compiled.aliases[:4]]
+        initials = {t for a in compiled.aliases for t in a.tokens if len(t) == 1}
+        if initials and not abjad:  # "T. O. Mustafa": candidates' words cut to the initials asked for
+            form = _initials_form(initials, {t for a in compiled.aliases for t in a.tokens})
         choices: list[str] = []
         owners: list[int] = []
         subjects = self.subjects
