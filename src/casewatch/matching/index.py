@@ -13,7 +13,7 @@ grow):
   for names transliterated from Arabic or Hebrew);
 * identifiers (``#`` + normalised number) and crypto addresses (``$`` + address);
 * first letters (``^`` + letter), generic legal forms (``&`` + form), countries
-  (``@`` + code) and birth years (``*`` + year): rank-only keys, they never bring a
+  (``@`` + code), birth years and full birth dates (``*`` + year or date): rank-only keys, they never bring a
   subject in, but order the ones found ("N. Raze" prefers "Nivuta Raze" to
   "Boris Raze"; of fifty "Coju" companies, the Cypriot one comes first for a
   Cypriot query).
@@ -75,6 +75,8 @@ INITIAL_WEIGHT = 0.5
 LEGAL_WEIGHT = 0.5
 COUNTRY_WEIGHT = 0.3
 YEAR_WEIGHT = 0.3
+#: A full birth date: of a thousand "Fatima Mohammed Nasr", the one born that day comes first.
+DATE_WEIGHT = 0.3
 ID_WEIGHT = 50.0
 #: Prefixes of keys that only rank candidates (first letter, legal form, country, year).
 RANK_ONLY = "^&@*"
@@ -178,6 +180,7 @@ def compiled_keys(compiled: Compiled) -> set[str]:
     keys.update(dob_address_keys(compiled))
     keys.update("@" + c for c in compiled.countries)
     keys.update("*" + d[:4] for d in compiled.dates)
+    keys.update("*" + d for d in compiled.dates if len(d) == 10)
     return keys
 
 
@@ -388,6 +391,8 @@ class CandidateIndex:
             rank("@" + country, COUNTRY_WEIGHT)
         for date in compiled.dates:
             rank("*" + date[:4], YEAR_WEIGHT)
+            if len(date) == 10:
+                rank("*" + date, DATE_WEIGHT)
         return weights, boost
 
     @staticmethod
