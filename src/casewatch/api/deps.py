@@ -39,7 +39,7 @@ from casewatch.api.gate import WriteGate
 from casewatch.audit.group import GroupWriter
 from casewatch.audit.log import append
 from casewatch.auth import can_see_case, require_case, require_role
-from casewatch.auth.tokens import TokenChecker, check_token
+from casewatch.auth.tokens import Generations, TokenChecker, check_token
 from casewatch.db.models import AuditEvent, Case, User
 from casewatch.errors import CasewatchError, Denied, NotFound
 from casewatch.lifecycle import require_purpose
@@ -77,6 +77,8 @@ class RequestContext:
     case_teams: dict[int, tuple[int | None, float]] | None = None
     session: Session | None = None
     user: User | None = None
+    #: the change counters read with the token (what this request may trust from memory)
+    generations: Generations = field(default_factory=Generations)
     #: the caller's name, kept apart from ``user`` (which a rollback expires)
     actor: str = ANONYMOUS
     purpose: str | None = None
@@ -239,8 +241,13 @@ async def _group_commit(ctx: RequestContext, events: list[dict[str, Any]]) -> No
 class AuditedRoute(APIRoute):
     """A route whose every request runs in one transaction and leaves one audit event."""
 
+    def endpoint_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """What runs inside the audit wrapper: FastAPI's handler (dependencies, validation,
+        the endpoint); a route may give a leaner one with the same behaviour (``/match``)."""
+        return super().get_route_handler()
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+        handler = self.endpoint_handler()
         action = self.name
 
         async def audited(request: Request) -> Response:
@@ -292,14 +299,15 @@ async def current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> User:
-    """The caller, from the bearer token, checked afresh on every request; 401 otherwise.
+    """The caller, from the bearer token, checked on every request; 401 otherwise.
 
     Revocation, expiry, deactivation and a changed role take effect on the next
-    request in every worker (:func:`casewatch.auth.tokens.check_token`: one
-    indexed single-row read). On SQLite that read runs on the event loop, on the
-    app's :class:`~casewatch.auth.tokens.TokenChecker` connection (tens of
-    microseconds, cheaper than a hop to the thread pool); on PostgreSQL (a round
-    trip to the server) in the thread pool.
+    request in every worker: :class:`~casewatch.auth.tokens.TokenChecker` reads
+    the change counters first and answers from memory only what it checked
+    under the same counter. On SQLite that runs on the event loop, on the
+    checker's own connection (a few microseconds when cached, cheaper than a hop
+    to the thread pool); on PostgreSQL (a round trip) in the thread pool. The
+    counters are kept on the request context for the other per-process caches.
     """
     ctx = context(request)
     if credentials is None:
@@ -313,9 +321,9 @@ async def current_user(
     if ctx.tokens is None:
         user = await run_in_threadpool(lambda: check_token(ctx.db().connection(), ctx.db(), token))
     elif ctx.engine.dialect.name == "sqlite":
-        user = ctx.tokens.user(ctx.db(), token)
+        user, ctx.generations = ctx.tokens.check(ctx.db(), token)
     else:
-        user = await run_in_threadpool(ctx.tokens.user, ctx.db(), token)
+        user, ctx.generations = await run_in_threadpool(ctx.tokens.check, ctx.db(), token)
     if user is None:
         raise HTTPException(
             401,

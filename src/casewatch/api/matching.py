@@ -2,8 +2,10 @@
 
 The screening itself is :class:`casewatch.matching.Screener` (see
 :mod:`casewatch.api.screeners` for which one); this module turns yente's
-request into query entities, re-reads every hit from the database (so only
-active watches and current records are answered, and only the caller's), and
+request into query entities, completes every hit from its watch (the rows of
+:mod:`casewatch.api.watchrows`, trusted only under the current change
+counter) or its stored record, so that only active watches and current
+records are answered, and only the caller's, and
 builds ``EntityMatchResponse``. One ``match`` audit event records the dataset,
 the parameters and the search terms of every query.
 """
@@ -14,20 +16,19 @@ import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from followthemoney import EntityProxy
 from followthemoney.exc import InvalidData
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casewatch.api.deps import RequestContext, check_case
 from casewatch.api.match_models import ALGORITHMS, MAX_BATCH, EntityExample
 from casewatch.api.screeners import ScreenerCache
+from casewatch.api.watchrows import WatchRows
 from casewatch.auth import visible_case_ids
-from casewatch.cases.watches import active_watches_filter
-from casewatch.db.models import Case, Record, Watch, utcnow
+from casewatch.db.models import Case, Record
 from casewatch.errors import CasewatchError, NotFound
 from casewatch.ftm.model import OUT_OF_SCOPE_PROPERTIES, REFUSED_SCHEMATA, model
 from casewatch.matching import Match, Screener
@@ -146,27 +147,6 @@ def _screen(screener: Screener, entity: EntityProxy, cutoff: float, want: int) -
 # -- hits -> yente results ----------------------------------------------------------------
 
 
-#: The hits' watches that are still active: built once (bound parameters), run as Core.
-_WATCH_ROWS = (
-    select(Watch.id, Watch.case_id, Watch.subject_id, Watch.schema, Watch.caption, Watch.entity)
-    .where(Watch.id.in_(bindparam("ids", expanding=True)),
-           # the same condition as everywhere, with the time bound at execution
-           active_watches_filter(cast(datetime, bindparam("now", type_=Watch.expires_at.type))))
-)
-
-
-def _watch_rows(session: Session, ids: list[int]) -> dict[int, Any]:
-    """The hits' watches that are still active (one indexed query, plain rows).
-
-    Executed on the session's connection (Core, a statement built once): the ORM
-    layer adds nothing to plain rows.
-    """
-    if not ids:
-        return {}
-    rows = session.connection().execute(_WATCH_ROWS, {"ids": ids, "now": utcnow()})
-    return {row.id: row for row in rows}
-
-
 def _record_rows(session: Session, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], Record]:
     out: dict[tuple[str, str], Record] = {}
     by_source: dict[str, list[str]] = {}
@@ -198,12 +178,18 @@ def _result(match: Match, threshold: float, *, id: str, caption: str, schema: st
     }
 
 
-def hits(session: Session, found: list[tuple[str, Match]], threshold: float,
-         limit: int) -> tuple[list[dict[str, Any]], int]:
-    """Re-read each hit (active watches and current records only); (results, total)."""
+def hits(session: Session, found: list[tuple[str, Match]], threshold: float, limit: int,
+         watch_rows: WatchRows | None = None,
+         generation: int | None = None) -> tuple[list[dict[str, Any]], int]:
+    """Complete each hit from its watch or record; (results, total).
+
+    Only active watches and current records are answered. The watches come from
+    ``watch_rows`` (rows read under the ``watches`` change counter ``generation``,
+    see :mod:`casewatch.api.watchrows`), else straight from the database.
+    """
     watch_ids = [int(m.key) for k, m in found if k.startswith("case:") and m.key.isdigit()]
     record_keys = [(k.partition(":")[2], m.key) for k, m in found if k.startswith("source:")]
-    watches = _watch_rows(session, watch_ids)
+    watches = (watch_rows or WatchRows(max_rows=0)).active(session, watch_ids, generation)
     records = _record_rows(session, record_keys)
     results: list[dict[str, Any]] = []
     for key, match in found:
@@ -211,9 +197,9 @@ def hits(session: Session, found: list[tuple[str, Match]], threshold: float,
             watch = watches.get(int(match.key)) if match.key.isdigit() else None
             if watch is None:
                 continue
-            props = (watch.entity or {}).get("properties", {})
-            results.append(_result(match, threshold, id=watch.subject_id, caption=watch.caption,
-                                   schema=watch.schema, properties=props,
+            results.append(_result(match, threshold, id=watch.subject_id,
+                                   caption=watch.caption or "", schema=watch.schema,
+                                   properties=watch.properties,
                                    datasets=[f"{CASE_PREFIX}{watch.case_id}"]))
         else:
             record = records.get((key.partition(":")[2], match.key))
@@ -252,7 +238,8 @@ def run_match(ctx: RequestContext, cache: ScreenerCache, dataset: str,
     for name, entity in entities.items():
         started = time.perf_counter()
         found = screen_all(session, cache, keys, entity, params.cutoff, want)
-        results, total = hits(session, found, params.threshold, params.limit)
+        results, total = hits(session, found, params.threshold, params.limit,
+                              cache.watch_rows, ctx.generations.watches)
         if observe is not None:
             observe(time.perf_counter() - started)
         responses[name] = {

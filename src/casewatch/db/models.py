@@ -401,3 +401,27 @@ class IngestFile(Base):
 Index("ix_audit_events_at", AuditEvent.at)
 Index("ix_audit_events_actor", AuditEvent.actor)
 Index("ix_reviews_object", Review.object_type, Review.object_id)
+
+
+# --- API change generations (issue 5, /match hot path; migration 0006_token_generation) ---
+
+
+class ChangeGeneration(Base):
+    """A counter per kind of change the API server caches: bumped by database triggers.
+
+    ``auth``: any UPDATE or DELETE of ``users`` or ``api_tokens`` (revocation,
+    deactivation, role or team change). ``watches``: any UPDATE or DELETE of
+    ``watches`` (removal, renewal, a closed case). The triggers bump the row in the
+    changing transaction itself, so no code path (the CLI, a service, raw SQL) can
+    forget to; a server worker reads the two counters at the start of each request
+    and drops what it cached under an older value (see ``casewatch.auth.tokens``).
+    """
+
+    __tablename__ = "change_generations"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# An API case screener adds its case's new watches once a second: ``case_id = ? AND id > ?
+# ORDER BY id`` must be one index range, not a scan of every watch of the case.
+Index("ix_watches_case_id_id", Watch.case_id, Watch.id)
