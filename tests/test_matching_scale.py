@@ -117,3 +117,19 @@ def test_a_name_with_every_word_mistyped_is_driven_by_a_typo_neighbour(monkeypat
     screener = Screener(entities, weights=WEIGHTS)
     query = {"id": "q", "schema": "Vessel", "properties": {"name": ["Silenr Wnid"]}}
     assert "v0" in [m.key for m in screener.screen(query, threshold=0.0, limit=20)]
+
+
+def test_a_rare_spelling_of_common_names_still_reaches_the_usual_spelling(monkeypatch: Any) -> None:
+    import casewatch.matching.index as index_module
+
+    # "aisha", "bilal" and "othman" are common (they rank, not recruit); "aicha" and "belal" are rare
+    monkeypatch.setattr(index_module, "WEAK_RARE_DF", 3)
+    monkeypatch.setattr(index_module, "RARE_DF", 3)
+    entities = [person("truth", "Aisha Bilal Othman")]
+    for i, other in enumerate(["Karimi", "Haddad", "Nasser", "Saleh", "Yousef"]):
+        entities += [person(f"a{i}", f"Aisha {other}"), person(f"b{i}", f"Bilal {other}"),
+                     person(f"o{i}", f"Othman {other}")]
+    entities += [person("r1", "Aicha Mansour"), person("r2", "Belal Farouk")]
+    screener = Screener(entities, weights=WEIGHTS)
+    found = [m.key for m in screener.screen(person("q", "Aicha Belal Uthman"))]
+    assert found[:1] == ["truth"]

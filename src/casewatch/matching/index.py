@@ -58,6 +58,8 @@ from casewatch.matching.normalize import skeleton
 RARE_DF = 2000
 #: The same for weaker keys (typo variants, phonetic keys, skeletons, split halves).
 WEAK_RARE_DF = 300
+#: A typo neighbour with at most this many postings drives beside rare words (see ``candidates``).
+DRIVER_DF = 2500
 #: Subjects passed to the scorer per query (besides identifier/crypto hits).
 DEFAULT_CANDIDATES = 20
 #: Up to this many postings, weights are summed in a dict (cheaper than numpy calls);
@@ -469,6 +471,11 @@ class CandidateIndex:
             at = driver[1] if driver is not None else min(range(len(common)), key=lambda i: len(postings[common[i][0]]))
             kid, idf, grp = common.pop(at)
             rare.append((postings[kid], idf, grp))
+        elif fuzzy_driver is not None and fuzzy_driver[0] <= DRIVER_DF:
+            # a rare spelling of a common name ("Aicha Belal Uthman"): the few so spelt are not
+            # all; the rarest common neighbour ("othman") brings in the many spelt otherwise
+            kid, idf, grp = common.pop(fuzzy_driver[1])
+            rare.append((self.postings[kid], idf, grp))
         slots, best = self._accumulate(rare, groups)
         for kid, weight, grp in common:
             np.maximum(best[grp], weight * self.member(kid, slots), out=best[grp])
