@@ -133,3 +133,17 @@ def test_a_rare_spelling_of_common_names_still_reaches_the_usual_spelling(monkey
     screener = Screener(entities, weights=WEIGHTS)
     found = [m.key for m in screener.screen(person("q", "Aicha Belal Uthman"))]
     assert found[:1] == ["truth"]
+
+
+def test_rerank_keeps_every_bearer_of_the_name_a_mistyped_query_is_closest_to() -> None:
+    from casewatch.matching import compile_entity
+
+    entities = [{"id": f"v{i}", "schema": "Company", "properties": {"name": ["ZAO Volga"]}} for i in range(60)]
+    entities += [{"id": f"o{i}", "schema": "Company", "properties": {"name": [f"Volga Trans {i}"]}}
+                 for i in range(60)]
+    screener = Screener(entities, weights=WEIGHTS)
+    compiled = compile_entity({"id": "q", "schema": "Company", "properties": {"name": ["ZAO Vloga"]}})
+    slots = np.arange(len(entities), dtype=np.int32)
+    values = np.full(len(entities), 5.0)
+    kept, _ = screener.index._rerank(compiled, slots, values)
+    assert {screener.slot_of[f"v{i}"] for i in range(60)} <= set(kept.tolist())

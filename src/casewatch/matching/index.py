@@ -93,6 +93,8 @@ POOL_CANDIDATES = 250
 ABJAD_POOL = 120
 #: Candidates kept when more than ``MAX_CANDIDATES`` carry exactly the query's normalised name.
 EXACT_CANDIDATES = 250
+#: A best re-ranking ratio at least this high, shared by many candidates, keeps them all (as exact).
+TIED_NAME_RATIO = 0.8
 #: Weight of the index-weight share (0..1) beside the name ratio (0..1) in that re-ranking.
 INDEX_SHARE_WEIGHT = 0.5
 #: The count of watched subjects sharing a whole name is capped here (see ``name_frequency``).
@@ -544,8 +546,10 @@ class CandidateIndex:
         rank[values > values[min(DEFAULT_CANDIDATES, len(values)) - 1]] += 5.0  # above the tie
         order = np.argsort(-rank, kind="stable")
         # every bearer of exactly the query's name is scored (up to EXACT_CANDIDATES): which
-        # of forty "ZAO Sibir" is meant, only their birth dates, countries or numbers can say
-        exact = int(np.count_nonzero(ratio >= 1.0))
+        # of forty "ZAO Sibir" is meant, only their birth dates, countries or numbers can say;
+        # the same for the bearers of the one name a mistyped query comes closest to ("Vloga")
+        top = float(ratio.max()) if len(ratio) else 0.0
+        exact = int(np.count_nonzero(ratio >= (top if top >= TIED_NAME_RATIO else 1.0)))
         order = order[:max(MAX_CANDIDATES, min(exact, EXACT_CANDIDATES))]
         order.sort()  # back to index-weight order
         return slots[order], values[order]
