@@ -45,6 +45,11 @@ def ofac_md(r: dict[str, Any]) -> str:
         ["rapidfuzz exhaustive (token sort)", ex["recall_at_1"], None, None, None, None, None,
          ex["ms_per_query"], None],
     ]
+    loo = r.get("leave_one_out")
+    if loo:
+        rows.insert(1, ["casewatch, leave one out (entries indexed with their other aliases)",
+                        loo["recall_at_1"], None, loo["recall_at_5"], None, loo["not_found"], None,
+                        loo["p50_ms"], loo["p99_ms"]])
     cols = ["tool", "recall@1", "recall@1 (ties count)", "recall@5",
             "recall@1, aliases sharing a token with their entry", "not in top 5",
             "alias = another entry's primary name", "p50 ms", "p99 ms"]
