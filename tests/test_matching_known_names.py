@@ -76,3 +76,16 @@ def test_threshold_zero_ranks_every_candidate_even_at_zero() -> None:
     ranked = screener.screen(query, threshold=0.0)
     assert {m.key for m in ranked} == {"bnc", "other"}  # but a ranking comes back
     assert all(0.0 <= m.score < FIXED.threshold for m in ranked)
+
+
+def test_a_different_birth_year_weighs_half_as_much_at_the_same_address() -> None:
+    def rec(key: str, born: str, address: str) -> dict[str, Any]:
+        return person(key, "Rachael Widdup", birthDate=born, address=address)
+
+    same = score_pair(compile_entity(rec("a", "1912-01-17", "19 Gurrang Avenue, Sale 2176")),
+                      compile_entity(rec("b", "1982-06-20", "19 Gurrang Avenue, Sale 2176")), FIXED)
+    other = score_pair(compile_entity(rec("a", "1912-01-17", "19 Gurrang Avenue, Sale 2176")),
+                       compile_entity(rec("b", "1982-06-20", "4 Jeanette Place, Mosman 2426")), FIXED)
+    penalty = FIXED.adjustments["dob_year_disjoint"]
+    assert other.features["dob_year_disjoint"] == pytest.approx(penalty)
+    assert same.features["dob_year_disjoint"] == pytest.approx(penalty / 2)
