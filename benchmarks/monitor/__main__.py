@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.monitor                 # quick: 20k watches
     .venv/bin/python -m benchmarks.monitor --scale 200000  # more watches
     .venv/bin/python -m benchmarks.monitor --full          # 1M watches, 1M-row bad-rows file
+    .venv/bin/python -m benchmarks.monitor --retro-only --retro-records 10000000 [--postgres]
 
 Per database: bulk import of the watchlist (``import_watches``, with
 retro-screening on), the watch index build, end-to-end ingest -> screen ->
@@ -12,6 +13,12 @@ quarantined), retro-screening of one new watch against every stored record,
 and record arrival -> alert visible latency through a running ``casewatch
 monitor`` (one-record files dropped in its inbox). PostgreSQL is a throwaway
 server from ``scripts/pg.sh start``. Files go under ``bench-out/monitor``.
+
+``--retro-only`` skips all that: it fills one database with N stored records
+directly (``benchmarks/monitor/fill.py``: generated records and their blocking
+keys, bulk-written into ``records`` / ``record_keys`` as ingest would store
+them, with planted variants of 20 probe subjects) and retro-screens 20 new
+watches on the probes, counting the planted variants each one found.
 """
 
 from __future__ import annotations
@@ -51,6 +58,15 @@ ROWS = [
     ("records stored for retro-screening", "retro_records", "10M", "{:,}"),
     ("retro-screen one new watch, median", "retro_ms_p50", "≤ 1,000 ms", "{:,} ms"),
     ("retro-screen one new watch, max of 20", "retro_ms_max", "≤ 1,000 ms", "{:,} ms"),
+    ("  alerts raised by the 20 new watches", "retro_hits", "-", "{:,}"),
+    ("  every one marked retro", "retro_all_marked", "yes", "{}"),
+    ("  planted variants alerted / scoring ≥ threshold / planted", "retro_planted",
+     "all that score", "{}"),
+    ("  the same per watch", "retro_planted_each", "-", "{}"),
+    ("  fill: records + keys written directly", "fill_s", "-", "{:,} s"),
+    ("  fill detail", "fill_detail", "-", "{}"),
+    ("  database size on disk", "db_size_gb", "-", "{} GB"),
+    ("  load average before fill / retro / after", "load_summary", "-", "{}"),
     ("record arrival → alert visible, p50", "latency_ms_p50", "-", "{:,} ms"),
     ("record arrival → alert visible, p99", "latency_ms_p99", "≤ 1,000 ms", "{:,} ms"),
 ]
@@ -87,6 +103,48 @@ def run_backend(name: str, url: str, args: argparse.Namespace) -> steps.Figures:
     return figures
 
 
+def run_retro_only(name: str, url: str, args: argparse.Namespace) -> steps.Figures:
+    """Fill ``--retro-records`` stored records directly, then retro-screen 20 new watches."""
+    console.print(f"[bold]{name}[/]: retro-screening against {args.retro_records:,} "
+                  "stored records", highlight=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    figures = steps.Figures()
+    case_id = steps.open_case(engine)
+    watchlist = args.retro_watchlist or max(20_000, min(500_000, args.retro_records // 20))
+    probes, planted, reachable = steps.retro_fill_step(engine, args.retro_records, watchlist,
+                                                       figures, reuse=args.reuse)
+    steps.retro_step(engine, case_id, probes, figures, planted=planted, reachable=reachable)
+    values = figures.values
+    figures.put("load_summary", " / ".join(
+        values[k].split()[0] for k in ("load_before_fill", "load_before_retro", "load_after_retro")))
+    engine.dispose()
+    return figures
+
+
+def retro_only(args: argparse.Namespace) -> dict[str, steps.Figures]:
+    """The ``--retro-only`` run on SQLite (default) or PostgreSQL (``--postgres``).
+
+    The database is deleted afterwards unless ``--keep`` (ten million records
+    take several GB).
+    """
+    if args.postgres:
+        url, pg_dir = start_pg("cw_bench_retro")
+        try:
+            return {"PostgreSQL": run_retro_only("postgresql", url, args)}
+        finally:
+            subprocess.run([str(ROOT / "scripts" / "pg.sh"), "stop", pg_dir], check=False)
+    work = OUT / "sqlite-retro"
+    if not args.reuse:
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        return {"SQLite": run_retro_only("sqlite", f"sqlite:///{work / 'bench.db'}", args)}
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -100,13 +158,33 @@ def main() -> None:
     parser.add_argument("--no-pg", action="store_true", help="SQLite only")
     parser.add_argument("--throughput-only", action="store_true",
                         help="only the import, index build and end-to-end throughput steps")
+    parser.add_argument("--retro-only", action="store_true",
+                        help="only retro-screening: fill --retro-records stored records "
+                             "directly (benchmarks/monitor/fill.py), then 20 new watches")
+    parser.add_argument("--retro-records", type=int, default=1_000_000,
+                        help="stored records for --retro-only (default 1,000,000)")
+    parser.add_argument("--retro-watchlist", type=int, default=None,
+                        help="subjects the filled records vary (default: records / 20, "
+                             "20,000 to 500,000)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="--retro-only on a throwaway PostgreSQL instead of SQLite")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the --retro-only SQLite database under bench-out/")
+    parser.add_argument("--reuse", action="store_true",
+                        help="retro-screen a database kept by an earlier --retro-only --keep "
+                             "run with the same --retro-records (no fill); implies --keep")
     args = parser.parse_args()
+    args.keep = args.keep or args.reuse
     args.watches = 1_000_000 if args.full else args.scale
     args.records = args.records or (50_000 if args.full else 10_000)
     args.bad_file_rows = args.bad_rows or (
         1_000_000 if args.full else max(20_000, args.watches // 10))
     args.latency_samples = 100 if args.full else 40
     OUT.mkdir(parents=True, exist_ok=True)
+    if args.retro_only:
+        print_table(retro_only(args), "casewatch retro-screening benchmark: "
+                    f"{args.retro_records:,} stored records, 20 new watches")
+        return
     results = {"SQLite": run_backend("sqlite", f"sqlite:///{OUT / 'sqlite' / 'bench.db'}", args)}
     if not args.no_pg:
         url, pg_dir = start_pg("cw_bench_monitor")
@@ -114,18 +192,25 @@ def main() -> None:
             results["PostgreSQL"] = run_backend("postgresql", url, args)
         finally:
             subprocess.run([str(ROOT / "scripts" / "pg.sh"), "stop", pg_dir], check=False)
-    table = Table(title=f"casewatch monitoring benchmark: {args.watches:,} watches, "
-                        f"{args.records:,}-record stream")
+    print_table(results, f"casewatch monitoring benchmark: {args.watches:,} watches, "
+                         f"{args.records:,}-record stream")
+    console.print(stage_table(results))
+
+
+def print_table(results: dict[str, steps.Figures], title: str) -> None:
+    """The standard rows (a figure a run did not measure is left out)."""
+    table = Table(title=title)
     table.add_column("figure")
     table.add_column("target")
     for name in results:
         table.add_column(name, justify="right")
     for label, key, target, fmt in ROWS:
+        if not any(key in r.values for r in results.values()):
+            continue
         cells = [fmt.format(results[n].values[key]) if key in results[n].values else "-"
                  for n in results]
         table.add_row(label, target, *cells)
     console.print(table)
-    console.print(stage_table(results))
 
 
 def stage_table(results: dict[str, steps.Figures]) -> Table:

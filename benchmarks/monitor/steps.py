@@ -18,7 +18,7 @@ from sqlalchemy import Engine, delete, func, select
 from casewatch.auth.users import ensure_admin
 from casewatch.cases import create_case, import_watches
 from casewatch.db.engine import session_factory, transaction
-from casewatch.db.models import Quarantine, Record, ScreenQueue, Watch
+from casewatch.db.models import Alert, Quarantine, Record, ScreenQueue, Watch
 from casewatch.generate.records import generate_records
 from casewatch.generate.watchlist import generate_watchlist
 from casewatch.monitor.ingest import ingest
@@ -64,12 +64,17 @@ def write_records(folder: Path, name: str, subjects: list[dict[str, Any]], size:
     return path, good, bad
 
 
-def import_step(engine: Engine, path: Path, figures: Figures) -> int:
+def open_case(engine: Engine) -> int:
+    """The benchmark's case (owned by the bootstrap admin); returns its id."""
     with transaction(engine) as session:
         admin = ensure_admin(session)
         case = create_case(session, admin, title="benchmark", legal_basis="benchmark",
                            review_date=(time_date()))
-        case_id = case.id
+        return int(case.id)
+
+
+def import_step(engine: Engine, path: Path, figures: Figures) -> int:
+    case_id = open_case(engine)
     start = time.perf_counter()
     with transaction(engine) as session:
         result = import_watches(session, ensure_admin(session), case_id, path, retro=True)
@@ -139,13 +144,104 @@ def malformed_step(engine: Engine, path: Path, good: int, bad: int, figures: Fig
         session.execute(delete(ScreenQueue))
 
 
+def retro_probes(watchlist_size: int, samples: int = 20) -> tuple[list[dict[str, Any]], Any,
+                                                                      list[dict[str, Any]]]:
+    """(probes, background pool, planted records) of a retro-screening fill, deterministic.
+
+    The first ``samples`` subjects of a generated watchlist are the probes (the
+    new watches of :func:`retro_step`); one variant of each kind of each probe
+    is planted among the records. The other subjects are the background the
+    generated records vary.
+    """
+    from benchmarks.monitor import fill
+    from casewatch.generate import SubjectPool
+    from casewatch.generate.pool import SUBJECT_SCHEMATA
+
+    subjects = [s for s in generate_watchlist(watchlist_size, seed=3)
+                if s["schema"] in SUBJECT_SCHEMATA]
+    probes = subjects[:samples]
+    background = SubjectPool.from_entities(subjects[samples:])
+    return probes, background, fill.plant_variants(probes, seed=43)
+
+
+def retro_fill_step(engine: Engine, size: int, watchlist_size: int, figures: Figures,
+                    reuse: bool = False,
+                    ) -> tuple[list[dict[str, Any]], dict[str, set[str]], set[str]]:
+    """Fill the database with ``size`` stored records (:mod:`benchmarks.monitor.fill`).
+
+    Returns (probes, planted entity ids by probe id, the planted ids that
+    score above the threshold against their probe). ``reuse``: the database
+    was filled by an earlier run with the same sizes; only the probes are made.
+    """
+    from benchmarks.monitor import fill
+
+    probes, background, planted = retro_probes(watchlist_size)
+    figures.put("load_before_fill", _load())
+    if not reuse:
+        result = fill.fill_records(engine, size, background, planted)
+        figures.put("fill_s", round(result.seconds))
+        figures.put("fill_detail", f"records+generation {result.generate_seconds:,.0f} s, "
+                                   f"{result.keys:,} keys sorted and written in "
+                                   f"{result.key_seconds:,.0f} s, {len(planted)} planted")
+    figures.put("db_size_gb", round(database_bytes(engine) / 1e9, 2))
+    return probes, fill.planted_by_subject(probes, planted), scorable(probes, planted)
+
+
+def scorable(probes: list[dict[str, Any]], planted: list[dict[str, Any]]) -> set[str]:
+    """Planted records whose score against their probe reaches the alert threshold.
+
+    What an exhaustive scan with the same scorer would alert on: the ceiling
+    for retro-screening's candidate lookup (a planted variant below it is the
+    scorer's call, not a lookup miss).
+    """
+    from casewatch.ftm.io import parse_entity
+    from casewatch.matching import Screener, compile_entity, score_pair
+    from casewatch.settings import get_settings
+
+    weights, cut = Screener().weights, get_settings().threshold
+    subjects = {p["id"]: compile_entity(parse_entity(p)) for p in probes}
+    out: set[str] = set()
+    for entity in planted:
+        subject = subjects[probes[int(entity["id"].split("-")[1])]["id"]]
+        record = compile_entity(parse_entity(entity))
+        if score_pair(record, subject, weights, floor=cut).score >= cut:
+            out.add(entity["id"])
+    return out
+
+
+def database_bytes(engine: Engine) -> int:
+    """The database's size on disk (SQLite: the file and its WAL; PostgreSQL: the database)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            return int(conn.exec_driver_sql(
+                "SELECT pg_database_size(current_database())").scalar_one())
+    path = Path(str(engine.url.database))
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def retro_step(engine: Engine, case_id: int, subjects: list[dict[str, Any]],
-               figures: Figures, samples: int = 20) -> None:
+               figures: Figures, samples: int = 20,
+               planted: dict[str, set[str]] | None = None,
+               reachable: set[str] | None = None) -> None:
+    """Time retro-screening of ``samples`` new watches, one by one, and check their alerts.
+
+    With ``planted`` (probe id -> entity ids of its planted variants) also
+    count how many of each probe's planted records its watch alerted on, of
+    those that score above the threshold (``reachable``) and of all.
+    """
     from casewatch.cases import add_watch, subject_from_entity
     from casewatch.ftm.io import parse_entity
 
     stored = _count(engine, Record)
     times = []
+    hits = 0
+    all_retro = True
+    found: list[str] = []
+    figures.put("load_before_retro", _load())
     for subject in subjects[:samples]:
         data = dict(subject, id=f"retro-{subject['id']}")
         with transaction(engine) as session:
@@ -155,9 +251,26 @@ def retro_step(engine: Engine, case_id: int, subjects: list[dict[str, Any]],
         start = time.perf_counter()
         retro_screen_watches(engine, [watch_id])
         times.append(time.perf_counter() - start)
+        with session_factory(engine)() as session:
+            alerts = session.execute(select(Alert.record_entity_id, Alert.retro)
+                                     .where(Alert.watch_id == watch_id)).all()
+        hits += len(alerts)
+        all_retro = all_retro and all(a.retro for a in alerts)
+        if planted is not None:
+            want = planted.get(subject["id"], set())
+            can = want & (reachable if reachable is not None else want)
+            got = {a.record_entity_id for a in alerts}
+            found.append(f"{len(want & got)}/{len(can)}/{len(want)}")
     figures.put("retro_records", stored)
     figures.put("retro_ms_p50", round(statistics.median(times) * 1000))
     figures.put("retro_ms_max", round(max(times) * 1000))
+    figures.put("retro_hits", hits)
+    figures.put("retro_all_marked", all_retro)
+    if planted is not None:
+        total = [sum(int(f.split("/")[i]) for f in found) for i in range(3)]
+        figures.put("retro_planted", "/".join(f"{t:,}" for t in total))
+        figures.put("retro_planted_each", " ".join(found))
+    figures.put("load_after_retro", _load())
 
 
 def latency_step(db_url: str, home: Path, inbox: Path, subjects: list[dict[str, Any]],

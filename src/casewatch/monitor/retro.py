@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from followthemoney import EntityProxy
-from sqlalchemy import Engine, func, select, tuple_
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from casewatch.cases.watches import active_watches_filter
@@ -31,7 +31,11 @@ from casewatch.db.models import Record, Watch
 from casewatch.matching import Compiled, Screener, compile_entity, score_pair
 from casewatch.monitor.alerting import Hit, raise_alerts
 from casewatch.monitor.pool import MATCH_LIMIT
-from casewatch.monitor.recordindex import candidate_records, query_key_hashes
+from casewatch.monitor.recordindex import (
+    candidate_records,
+    identifier_key_hashes,
+    query_key_hashes,
+)
 from casewatch.monitor.screening import load_records
 from casewatch.monitor.store import Fresh
 from casewatch.monitor.watchindex import watch_entity
@@ -44,19 +48,28 @@ SCAN_CHUNK = 2000
 
 
 def _current(session: Session, records: Fresh) -> Fresh:
-    """Keep only records that are the latest version of their (source, entity) and not deleted."""
+    """Keep only records that are the latest version of their (source, entity) and not deleted.
+
+    One query per source (``source = ? AND entity_id IN (...)``), so that both
+    databases look the entities up through ``ix_records_entity`` (source,
+    entity_id); SQLite does not use that index for a row-value ``IN`` and
+    scanned the whole table (170 ms at a million records).
+    """
     if not records:
         return records
-    pairs = sorted({(s.source, s.entity_id) for s, _ in records.values()})
+    by_source: dict[str, set[str]] = {}
+    for stored, _ in records.values():
+        by_source.setdefault(stored.source, set()).add(stored.entity_id)
     latest: set[int] = set()
-    for start in range(0, len(pairs), 500):
-        chunk = pairs[start:start + 500]
-        rows = session.execute(
-            select(func.max(Record.id))
-            .where(tuple_(Record.source, Record.entity_id).in_(chunk))
-            .group_by(Record.source, Record.entity_id)
-        ).scalars()
-        latest.update(rows)
+    for source, entity_ids in sorted(by_source.items()):
+        ordered = sorted(entity_ids)
+        for start in range(0, len(ordered), 500):
+            rows = session.execute(
+                select(func.max(Record.id))
+                .where(Record.source == source, Record.entity_id.in_(ordered[start:start + 500]))
+                .group_by(Record.entity_id)
+            ).scalars()
+            latest.update(rows)
     return {rid: rec for rid, rec in records.items() if rid in latest}
 
 
@@ -99,7 +112,9 @@ def screen_by_keys(session: Session, watch_id: int, entity: EntityProxy, now: da
                    floor: float) -> list[int]:
     """Retro-screen one watch via the record-side index; returns new alert ids."""
     subject = compile_entity(entity)
-    candidates = candidate_records(session, query_key_hashes(subject))
+    candidates = candidate_records(session, query_key_hashes(subject),
+                                   always=identifier_key_hashes(subject),
+                                   names=[" ".join(a.tokens) for a in subject.aliases])
     if not candidates:
         return []
     records = _current(session, load_records(session, candidates))
