@@ -95,11 +95,11 @@ class ExhaustiveResult:
     scorer_accepted_in_candidates: int = 0
 
 
-def same_score(screener: Any, compiled: Any, subject: Any) -> float:
-    """The screener's own score of a pair: its weights, name frequency and known names."""
+def same_score(screener: Any, compiled: Any, subject: Any, frequency: float) -> float:
+    """The screener's own score of a pair: its weights, the query's name frequency
+    (``screener.index.name_frequency``, computed once per query) and known names."""
     from casewatch.matching import score_pair
 
-    frequency = screener.index.name_frequency(compiled)
     return float(score_pair(compiled, subject, screener.weights, frequency=frequency,
                             known=screener.index.known_word).score)
 
@@ -120,9 +120,10 @@ def run_sample(screener: Any, sample: Sequence[Query], threshold: float) -> Exha
             result.scan_top10_hits.setdefault(query.kind, []).append(true_slot in top[:10])
         cands = candidate_slots(screener, compiled)
         pool = set(top) | cands | ({true_slot} if true_slot is not None else set())
+        frequency = screener.index.name_frequency(compiled)
         for slot in pool:
             subject = screener.compiled[slot]
-            if subject is not None and same_score(screener, compiled, subject) >= threshold:
+            if subject is not None and same_score(screener, compiled, subject, frequency) >= threshold:
                 result.scorer_accepted += 1
                 result.scorer_accepted_in_candidates += slot in cands
     return result
@@ -142,7 +143,8 @@ def true_subject_candidate_recall(
             continue
         compiled = compile_entity(query.entity)
         subject = screener.compiled[slot]
-        if subject is None or same_score(screener, compiled, subject) < threshold:
+        if subject is None or same_score(screener, compiled, subject,
+                                         screener.index.name_frequency(compiled)) < threshold:
             continue
         hit = slot in candidate_slots(screener, compiled)
         found += 1
