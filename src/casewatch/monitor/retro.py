@@ -95,7 +95,10 @@ def _score(screener: Screener, key: str, subject: Compiled, records: Fresh,
     """Score each record against one watch exactly as the watch index would.
 
     Same scorer, weights, floor and :class:`~casewatch.matching.Match` shape as
-    :meth:`Screener.screen`, minus its candidate search (the candidates are given).
+    :meth:`Screener.screen`, minus its candidate search (the candidates are given) and
+    the whole watchlist's name statistics: the one-watch screener here knows no name
+    frequency and no known names, so two different known names a slip apart
+    (``features.names.different_names``) can still align here, as in ``compare``.
     """
     slot = screener.slot_of[key]
     hits: list[Hit] = []
